@@ -1,0 +1,1 @@
+"""Authentication (sessions, OIDC sign-in) and authorisation (the policy)."""

@@ -1,0 +1,25 @@
+"""Units, hierarchy, people and roles from the institution's directory.
+
+A provider returns a ``DirectorySnapshot``; ``sync`` applies it in one
+transaction. A provider that fails raises ``DirectoryUnavailable`` and nothing
+is changed: a failing directory never deletes users or roles.
+"""
+
+from co2calc.directory.model import (
+    DirectoryPerson,
+    DirectoryRole,
+    DirectorySnapshot,
+    DirectoryUnavailable,
+    DirectoryUnit,
+)
+from co2calc.directory.sync import SyncReport, sync
+
+__all__ = [
+    "DirectoryPerson",
+    "DirectoryRole",
+    "DirectorySnapshot",
+    "DirectoryUnavailable",
+    "DirectoryUnit",
+    "SyncReport",
+    "sync",
+]

@@ -1,0 +1,67 @@
+"""Typed settings, read once from the environment (and ``.env`` locally).
+
+Every variable is prefixed ``CO2CALC_``; e.g. ``CO2CALC_DATABASE_URL``.
+Secrets (database password, OIDC client secret, S3 keys) come from the
+environment or a Kubernetes Secret, never from the repository.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CO2CALC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Which function this process serves (set by the image / the dev gateway).
+    function_name: str = "dev"
+
+    # PostgreSQL
+    database_url: SecretStr = SecretStr("postgresql://co2calc@127.0.0.1:54329/co2calc")
+    # Container concurrency = gunicorn threads = pool size (architecture §5).
+    threads: int = Field(default=8, ge=1, le=256)
+    db_pool_min: int = Field(default=0, ge=0, le=1)
+    db_connect_timeout_s: float = 5.0
+    db_statement_timeout_ms: int = 30_000
+
+    # S3
+    s3_endpoint_url: str | None = "http://127.0.0.1:8333"
+    s3_public_endpoint_url: str | None = None  # what browsers use for presigned posts
+    s3_region: str = "us-east-1"
+    s3_access_key_id: SecretStr = SecretStr("co2calc-dev")
+    s3_secret_access_key: SecretStr = SecretStr("co2calc-dev-secret")
+    uploads_bucket: str = "co2calc-uploads"
+
+    # Public URL of the SPA + API (same origin); used for OIDC redirects.
+    public_url: str = "http://127.0.0.1:8080"
+    cookie_secure: bool = True
+    session_idle_minutes: int = 60
+    session_absolute_hours: int = 12
+
+    # OIDC / Entra ID
+    oidc_authority: str = ""  # e.g. https://login.microsoftonline.com/<tenant>/v2.0
+    oidc_generic: bool = True  # False: Entra authority; True: generic OIDC issuer
+    oidc_client_id: str = "co2calc"
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_allowed_tenants: list[str] = []  # empty = only the configured issuer
+    oidc_ca_bundle: str | None = None  # CA file to trust for the issuer (tests)
+    oidc_scopes: list[str] = ["email"]
+
+    # Directory provider for units and roles
+    directory_provider: str = "file"  # file | http
+    directory_file: str = ""
+    directory_url: str = ""
+
+    log_level: str = "INFO"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

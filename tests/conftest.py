@@ -1,0 +1,145 @@
+"""Session fixtures: real PostgreSQL, real SeaweedFS, the gateway over real HTTP.
+
+A missing service fails the run; nothing is skipped. Data lives under
+``.data/test`` (git-ignored); the database is recreated for every run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".data" / "test"
+PG_PORT = int(os.environ.get("CO2CALC_TEST_PG_PORT", "54339"))
+S3_BASE = int(os.environ.get("CO2CALC_TEST_S3_BASE", "24333"))
+S3_KEY, S3_SECRET = "co2calc-test", "co2calc-test-secret"  # throwaway local identity
+
+
+def _reset_settings() -> None:
+    from co2calc.db import close_pool
+    from co2calc.settings import get_settings
+
+    close_pool()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[str]:
+    """A fresh, migrated database on the private test cluster; yields its URL."""
+    from co2calc.dev.services import LocalPostgres
+    from co2calc.migrate import migrate
+
+    if os.environ.get("CO2CALC_TEST_DATABASE_URL"):
+        url = os.environ["CO2CALC_TEST_DATABASE_URL"]
+        cluster = None
+    else:
+        cluster = LocalPostgres(DATA / "pg", port=PG_PORT)
+        cluster.start()
+        url = cluster.ensure_database("co2calc_test", fresh=True)
+    os.environ["CO2CALC_DATABASE_URL"] = url
+    _reset_settings()
+    migrate(url)
+    yield url
+    _reset_settings()
+    if cluster is not None:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[dict[str, str]]:
+    """SeaweedFS with an S3 identity and the uploads bucket; yields client settings."""
+    from co2calc.dev.services import LocalSeaweed
+
+    store = LocalSeaweed(DATA / "s3", base=S3_BASE, access_key=S3_KEY, secret_key=S3_SECRET)
+    store.start()
+    os.environ.update({
+        "CO2CALC_S3_ENDPOINT_URL": store.endpoint,
+        "CO2CALC_S3_ACCESS_KEY_ID": S3_KEY,
+        "CO2CALC_S3_SECRET_ACCESS_KEY": S3_SECRET,
+    })
+    _reset_settings()
+    yield {"endpoint_url": store.endpoint, "aws_access_key_id": S3_KEY,
+           "aws_secret_access_key": S3_SECRET, "region_name": "us-east-1"}
+    store.stop()
+
+
+@pytest.fixture(scope="session")
+def demo(pg: str):
+    """The demo org tree and people, applied through the directory sync."""
+    from co2calc.demo import demo_directory
+    from co2calc.directory import sync
+
+    snapshot = demo_directory()
+    sync(snapshot)
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def gateway(pg: str) -> Iterator[str]:
+    """Every function behind the dev gateway on an ephemeral port; yields its base URL."""
+    from co2calc.dev.gateway import Gateway, serve_in_thread
+
+    server, _ = serve_in_thread(Gateway())
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+
+
+@dataclass
+class Caller:
+    """An HTTP client signed in as one person (session created in the database)."""
+
+    client: httpx.Client
+    user_id: int
+    csrf: str
+
+    def request(self, method: str, path: str, **kw) -> httpx.Response:
+        headers = kw.pop("headers", {})
+        if method.upper() in ("POST", "PUT", "DELETE"):
+            headers.setdefault("X-CSRF-Token", self.csrf)
+        return self.client.request(method, path, headers=headers, **kw)
+
+    def get(self, path: str, **kw) -> httpx.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw) -> httpx.Response:
+        return self.request("POST", path, **kw)
+
+    def put(self, path: str, **kw) -> httpx.Response:
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path: str, **kw) -> httpx.Response:
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture(scope="session")
+def sign_in(gateway: str, demo) -> Iterator[Callable[[str], Caller]]:
+    """``sign_in(person_id)`` → a Caller with a server-side session for that person.
+
+    Sessions are created by the same code the OIDC callback uses; the OIDC
+    round trip itself is tested in tests/integration/auth.
+    """
+    from co2calc.auth.sessions import SESSION_COOKIE, start_session
+    from co2calc.db import sessions as sql
+    from co2calc.db import transaction
+
+    clients: list[httpx.Client] = []
+
+    def make(person_id: str) -> Caller:
+        with transaction(all_units=True) as conn:
+            user_id = sql.upsert_user(conn, "test-tenant", f"oid-{person_id}",
+                                      f"Person {person_id}", None, person_id)
+            token, csrf = start_session(conn, user_id)
+        client = httpx.Client(base_url=gateway, headers={"Cookie": f"{SESSION_COOKIE}={token}"},
+                              timeout=30)
+        clients.append(client)
+        return Caller(client, user_id, csrf)
+
+    yield make
+    for c in clients:
+        c.close()
