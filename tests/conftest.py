@@ -58,14 +58,20 @@ def s3() -> Iterator[dict[str, str]]:
 
     store = LocalSeaweed(DATA / "s3", base=S3_BASE, access_key=S3_KEY, secret_key=S3_SECRET)
     store.start()
-    os.environ.update({
-        "CO2CALC_S3_ENDPOINT_URL": store.endpoint,
-        "CO2CALC_S3_ACCESS_KEY_ID": S3_KEY,
-        "CO2CALC_S3_SECRET_ACCESS_KEY": S3_SECRET,
-    })
+    os.environ.update(
+        {
+            "CO2CALC_S3_ENDPOINT_URL": store.endpoint,
+            "CO2CALC_S3_ACCESS_KEY_ID": S3_KEY,
+            "CO2CALC_S3_SECRET_ACCESS_KEY": S3_SECRET,
+        }
+    )
     _reset_settings()
-    yield {"endpoint_url": store.endpoint, "aws_access_key_id": S3_KEY,
-           "aws_secret_access_key": S3_SECRET, "region_name": "us-east-1"}
+    yield {
+        "endpoint_url": store.endpoint,
+        "aws_access_key_id": S3_KEY,
+        "aws_secret_access_key": S3_SECRET,
+        "region_name": "us-east-1",
+    }
     store.stop()
 
 
@@ -132,11 +138,13 @@ def sign_in(gateway: str, demo) -> Iterator[Callable[[str], Caller]]:
 
     def make(person_id: str) -> Caller:
         with transaction(all_units=True) as conn:
-            user_id = sql.upsert_user(conn, "test-tenant", f"oid-{person_id}",
-                                      f"Person {person_id}", None, person_id)
+            user_id = sql.upsert_user(
+                conn, "test-tenant", f"oid-{person_id}", f"Person {person_id}", None, person_id
+            )
             token, csrf = start_session(conn, user_id)
-        client = httpx.Client(base_url=gateway, headers={"Cookie": f"{SESSION_COOKIE}={token}"},
-                              timeout=30)
+        client = httpx.Client(
+            base_url=gateway, headers={"Cookie": f"{SESSION_COOKIE}={token}"}, timeout=30
+        )
         clients.append(client)
         return Caller(client, user_id, csrf)
 

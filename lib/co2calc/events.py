@@ -24,16 +24,21 @@ def broker_url() -> str | None:
     return os.environ.get("K_SINK") or os.environ.get("CO2CALC_BROKER_URL") or None
 
 
-def publish(event_type: str, data: dict[str, Any], *, subject: str | None = None,
-            timeout_s: float = 5.0) -> str:
+def publish(
+    event_type: str, data: dict[str, Any], *, subject: str | None = None, timeout_s: float = 5.0
+) -> str:
     """Send one binary-mode CloudEvent; returns its id. Raises on delivery failure."""
     import httpx  # lazy: most requests never publish
 
     event_id = str(uuid.uuid4())
     url = broker_url()
     if url is None:
-        log_event("event not published: no broker configured", logging.WARNING,
-                  event_type=event_type, event_id=event_id)
+        log_event(
+            "event not published: no broker configured",
+            logging.WARNING,
+            event_type=event_type,
+            event_id=event_id,
+        )
         return event_id
     headers = {
         "ce-specversion": "1.0",

@@ -15,8 +15,13 @@ def run_directory_sync() -> SyncReport:
     """Fetch the directory and apply it; a failing directory raises and changes nothing."""
     snapshot = provider_from_settings().fetch()
     report = sync(snapshot)
-    log_event("directory synced", units=report.units, people=report.people,
-              roles=report.roles, roles_removed=report.roles_removed)
+    log_event(
+        "directory synced",
+        units=report.units,
+        people=report.people,
+        roles=report.roles,
+        roles_removed=report.roles_removed,
+    )
     return report
 
 

@@ -34,7 +34,7 @@ def test_spa_fallback(gateway):
 def test_s3_object_round_trip(s3):
     client = boto3.client("s3", **s3)
     key = f"tests/{uuid.uuid4()}/data é.csv"
-    body = "a;b\n1,5;2\n".encode()
+    body = b"a;b\n1,5;2\n"
     client.put_object(Bucket="co2calc-uploads", Key=key, Body=body)
     got = client.get_object(Bucket="co2calc-uploads", Key=key)
     assert got["Body"].read() == body

@@ -28,8 +28,10 @@ def test_admin_sees_every_unit_paginated(sign_in, demo):
     page3 = admin.get("/api/units", params={"page": 3, "page_size": 20}).json()
     assert len(page3["items"]) == 12
     codes = {u["code"] for u in body["items"] + page3["items"]}
-    assert not codes & {u["code"] for u in admin.get(
-        "/api/units", params={"page": 2, "page_size": 20}).json()["items"]}
+    assert not codes & {
+        u["code"]
+        for u in admin.get("/api/units", params={"page": 2, "page_size": 20}).json()["items"]
+    }
 
 
 def test_filters_and_search(sign_in):

@@ -18,11 +18,13 @@ def current_session(ctx: RequestContext) -> SessionInfo:
     p = ctx.user
     return SessionInfo(
         user=SessionUser(id=str(p.user_id), display_name=p.display_name, email=p.email),
-        roles=[SessionRole(role=g.role, unit_id=g.unit_id, unit_code=g.unit_code)
-               for g in p.roles],
-        permissions=Permissions(admin=p.is_admin, units=sorted(p.visible_units),
-                                manage=sorted(p.managed_units),
-                                reporting=p.is_admin or bool(p.affiliation_units)),
+        roles=[SessionRole(role=g.role, unit_id=g.unit_id, unit_code=g.unit_code) for g in p.roles],
+        permissions=Permissions(
+            admin=p.is_admin,
+            units=sorted(p.visible_units),
+            manage=sorted(p.managed_units),
+            reporting=p.is_admin or bool(p.affiliation_units),
+        ),
         csrf_token=p.csrf_token or "",
     )
 

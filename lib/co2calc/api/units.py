@@ -22,12 +22,23 @@ def list_units(ctx: RequestContext, *, query: UnitQuery) -> Page[Unit]:
     visible = None if p.sees_all() else p.visible_units
     with transaction(p.visible_units, all_units=p.sees_all(), user_id=p.user_id) as conn:
         items, total = sql.list_units(
-            conn, visible=visible, q=query.q, parent_id=query.parent_id, level=query.level,
-            kind=query.kind, active=query.active, sort=query.sort, limit=query.page_size,
+            conn,
+            visible=visible,
+            q=query.q,
+            parent_id=query.parent_id,
+            level=query.level,
+            kind=query.kind,
+            active=query.active,
+            sort=query.sort,
+            limit=query.page_size,
             offset=query.offset,
         )
-    return Page[Unit](items=[Unit.model_validate(i) for i in items], total=total,
-                      page=query.page, page_size=query.page_size)
+    return Page[Unit](
+        items=[Unit.model_validate(i) for i in items],
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
+    )
 
 
 @router.get("/tree", response=list[UnitTreeNode])
@@ -42,8 +53,16 @@ def unit_tree(ctx: RequestContext) -> list[UnitTreeNode]:
         else:
             visible = set(p.visible_units)
             rows = sql.unit_ancestors(conn, visible)
-    nodes = {r["id"]: UnitTreeNode(id=r["id"], code=r["code"], name=r["name_en"],
-                                   kind=r["kind"], visible=r["id"] in visible) for r in rows}
+    nodes = {
+        r["id"]: UnitTreeNode(
+            id=r["id"],
+            code=r["code"],
+            name=r["name_en"],
+            kind=r["kind"],
+            visible=r["id"] in visible,
+        )
+        for r in rows
+    }
     roots: list[UnitTreeNode] = []
     for r in rows:  # ordered by path: parents come first
         parent = nodes.get(r["parent_id"]) if r["parent_id"] else None

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from psycopg import Connection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psycopg import Connection
 
 from co2calc.db.units import upsert_unit
 
-__all__ = ["deactivate_people_except", "deactivate_units_except", "replace_directory_roles",
-           "upsert_person", "upsert_unit"]
+__all__ = [
+    "deactivate_people_except",
+    "deactivate_units_except",
+    "replace_directory_roles",
+    "upsert_person",
+    "upsert_unit",
+]
 
 
 def deactivate_units_except(conn: Connection, keep_ids: list[int]) -> None:
-    conn.execute("update org_unit set active = false, updated_at = now()"
-                 " where active and id <> all(%s)", (keep_ids,))
+    conn.execute(
+        "update org_unit set active = false, updated_at = now() where active and id <> all(%s)",
+        (keep_ids,),
+    )
 
 
-def upsert_person(conn: Connection, person_id: str, display_name: str, email: str | None,
-                  active: bool) -> None:
+def upsert_person(
+    conn: Connection, person_id: str, display_name: str, email: str | None, active: bool
+) -> None:
     conn.execute(
         "insert into directory_person (person_id, display_name, email, active)"
         " values (%s, %s, %s, %s) on conflict (person_id) do update"
@@ -27,15 +38,17 @@ def upsert_person(conn: Connection, person_id: str, display_name: str, email: st
 
 
 def deactivate_people_except(conn: Connection, keep: list[str]) -> None:
-    conn.execute("update directory_person set active = false where active"
-                 " and person_id <> all(%s)", (keep,))
+    conn.execute(
+        "update directory_person set active = false where active and person_id <> all(%s)", (keep,)
+    )
 
 
-def replace_directory_roles(conn: Connection,
-                            roles: list[tuple[str, str, int | None]]) -> int:
+def replace_directory_roles(conn: Connection, roles: list[tuple[str, str, int | None]]) -> int:
     """Make the directory-sourced roles exactly ``roles``; returns how many were removed."""
-    conn.execute("create temporary table wanted_role (person_id text, role text, unit_id bigint)"
-                 " on commit drop")
+    conn.execute(
+        "create temporary table wanted_role (person_id text, role text, unit_id bigint)"
+        " on commit drop"
+    )
     with conn.cursor().copy("copy wanted_role from stdin") as copy:
         for row in roles:
             copy.write_row(row)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from psycopg import Connection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psycopg import Connection
 
 __all__ = ["expire"]
 
@@ -11,6 +14,7 @@ def expire(conn: Connection) -> dict[str, int]:
     sessions = conn.execute(
         "delete from user_session where absolute_expires_at < now() - interval '1 day'"
         " or idle_expires_at < now() - interval '1 day'"
-        " or revoked_at < now() - interval '1 day'").rowcount
+        " or revoked_at < now() - interval '1 day'"
+    ).rowcount
     flows = conn.execute("delete from login_flow where expires_at < now()").rowcount
     return {"sessions_deleted": sessions, "login_flows_deleted": flows}

@@ -64,8 +64,12 @@ def connection() -> Iterator[Connection]:
 
 
 @contextmanager
-def transaction(visible_units: Iterable[int] | None = None, *, all_units: bool = False,
-                user_id: int | None = None) -> Iterator[Connection]:
+def transaction(
+    visible_units: Iterable[int] | None = None,
+    *,
+    all_units: bool = False,
+    user_id: int | None = None,
+) -> Iterator[Connection]:
     """One transaction with the caller's identity set for row-level security.
 
     ``all_units`` is for global admins and trusted system jobs; otherwise only

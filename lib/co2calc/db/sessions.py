@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from psycopg import Connection
+if TYPE_CHECKING:
+    from psycopg import Connection
 
 __all__ = [
     "create_session",
@@ -44,8 +45,14 @@ def touch_session(conn: Connection, token_hash: str, idle_minutes: int) -> None:
     )
 
 
-def create_session(conn: Connection, token_hash: str, user_id: int, csrf_token: str,
-                   idle_minutes: int, absolute_hours: int) -> None:
+def create_session(
+    conn: Connection,
+    token_hash: str,
+    user_id: int,
+    csrf_token: str,
+    idle_minutes: int,
+    absolute_hours: int,
+) -> None:
     conn.execute(
         """
         insert into user_session (token_hash, user_id, csrf_token, idle_expires_at,
@@ -90,9 +97,15 @@ def expand_subtrees(conn: Connection, paths: list[str]) -> list[int]:
     return [r["id"] for r in rows]
 
 
-def upsert_user(conn: Connection, tenant_id: str, object_id: str, display_name: str,
-                email: str | None, person_id: str | None = None,
-                login_at: datetime | None = None) -> int:
+def upsert_user(
+    conn: Connection,
+    tenant_id: str,
+    object_id: str,
+    display_name: str,
+    email: str | None,
+    person_id: str | None = None,
+    login_at: datetime | None = None,
+) -> int:
     row = conn.execute(
         """
         insert into app_user (tenant_id, object_id, display_name, email, person_id, last_login_at)

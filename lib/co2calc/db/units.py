@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from psycopg import Connection, sql
+if TYPE_CHECKING:
+    from psycopg import Connection
 
 __all__ = ["get_unit", "list_units", "unit_ancestors", "unit_managers", "upsert_unit"]
 
@@ -15,30 +16,51 @@ _SORTABLE = {"code", "name_en", "level", "kind", "id"}
 
 def _row_to_unit(r: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": r["id"], "code": r["code"], "name": r["name_en"],
+        "id": r["id"],
+        "code": r["code"],
+        "name": r["name_en"],
         "names": {"en": r["name_en"], "fr": r["name_fr"], "de": r["name_de"]},
-        "kind": r["kind"], "parent_id": r["parent_id"], "level": r["level"],
-        "path": r["path"], "active": r["active"],
+        "kind": r["kind"],
+        "parent_id": r["parent_id"],
+        "level": r["level"],
+        "path": r["path"],
+        "active": r["active"],
     }
 
 
-def list_units(conn: Connection, *, visible: Iterable[int] | None, q: str | None = None,
-               parent_id: int | None = None, level: int | None = None, kind: str | None = None,
-               active: bool | None = None, sort: str | None = None, limit: int = 50,
-               offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+def list_units(
+    conn: Connection,
+    *,
+    visible: Iterable[int] | None,
+    q: str | None = None,
+    parent_id: int | None = None,
+    level: int | None = None,
+    kind: str | None = None,
+    active: bool | None = None,
+    sort: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
     """Units matching the filters; ``visible=None`` means every unit."""
+    from psycopg import sql
+
     where = [sql.SQL("true")]
     args: list[Any] = []
     if visible is not None:
         where.append(sql.SQL("id = any(%s)"))
         args.append(list(visible))
     if q:
-        where.append(sql.SQL("(code ilike %s or name_en ilike %s or name_fr ilike %s"
-                             " or name_de ilike %s)"))
+        where.append(
+            sql.SQL("(code ilike %s or name_en ilike %s or name_fr ilike %s or name_de ilike %s)")
+        )
         pattern = "%" + q.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
         args += [pattern] * 4
-    for column, value in (("parent_id", parent_id), ("level", level), ("kind", kind),
-                          ("active", active)):
+    for column, value in (
+        ("parent_id", parent_id),
+        ("level", level),
+        ("kind", kind),
+        ("active", active),
+    ):
         if value is not None:
             where.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
             args.append(value)
@@ -57,7 +79,8 @@ def list_units(conn: Connection, *, visible: Iterable[int] | None, q: str | None
         total = rows[0]["total"]
     else:
         count = sql.SQL("select count(*) as n from org_unit where {}").format(
-            sql.SQL(" and ").join(where))
+            sql.SQL(" and ").join(where)
+        )
         total = conn.execute(count, args).fetchone()["n"]
     return [_row_to_unit(r) for r in rows], total
 
@@ -92,14 +115,22 @@ def unit_ancestors(conn: Connection, unit_ids: Iterable[int]) -> list[dict[str, 
     ).fetchall()
 
 
-def upsert_unit(conn: Connection, *, code: str, names: dict[str, str], kind: str,
-                parent_code: str | None, external_id: str | None = None,
-                active: bool = True) -> int:
+def upsert_unit(
+    conn: Connection,
+    *,
+    code: str,
+    names: dict[str, str],
+    kind: str,
+    parent_code: str | None,
+    external_id: str | None = None,
+    active: bool = True,
+) -> int:
     """Insert or update one unit by code; its parent must exist already."""
     parent = None
     if parent_code:
-        parent = conn.execute("select id, level, path from org_unit where code = %s",
-                              (parent_code,)).fetchone()
+        parent = conn.execute(
+            "select id, level, path from org_unit where code = %s", (parent_code,)
+        ).fetchone()
         if parent is None:
             raise LookupError(f"parent unit {parent_code!r} does not exist")
     row = conn.execute(
@@ -115,15 +146,25 @@ def upsert_unit(conn: Connection, *, code: str, names: dict[str, str], kind: str
                active = excluded.active, updated_at = now()
         returning id
         """,
-        (code, external_id, names["en"], names.get("fr") or names["en"],
-         names.get("de") or names["en"], kind, parent and parent["id"],
-         0 if parent is None else parent["level"] + 1, active),
+        (
+            code,
+            external_id,
+            names["en"],
+            names.get("fr") or names["en"],
+            names.get("de") or names["en"],
+            kind,
+            parent and parent["id"],
+            0 if parent is None else parent["level"] + 1,
+            active,
+        ),
     ).fetchone()
     unit_id = row["id"]
     path = (parent["path"] if parent else "/") + f"{unit_id}/"
-    old = conn.execute("update org_unit o set path = %s from org_unit prev"
-                       " where o.id = %s and prev.id = o.id returning prev.path as path",
-                       (path, unit_id)).fetchone()["path"]
+    old = conn.execute(
+        "update org_unit o set path = %s from org_unit prev"
+        " where o.id = %s and prev.id = o.id returning prev.path as path",
+        (path, unit_id),
+    ).fetchone()["path"]
     if old and old != path:  # moved: carry the subtree along
         conn.execute(
             "update org_unit set path = %s || substr(path, length(%s) + 1),"

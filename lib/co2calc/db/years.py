@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from psycopg import Connection
+if TYPE_CHECKING:
+    from psycopg import Connection
 
 __all__ = ["create_year", "get_year", "list_years"]
 
@@ -17,17 +18,20 @@ _YEAR_COLUMNS = """
 
 
 def list_years(conn: Connection) -> list[dict[str, Any]]:
-    return conn.execute(f"select {_YEAR_COLUMNS} from reporting_year y order by y.year desc"
-                        ).fetchall()
+    return conn.execute(
+        f"select {_YEAR_COLUMNS} from reporting_year y order by y.year desc"
+    ).fetchall()
 
 
 def get_year(conn: Connection, year: int) -> dict[str, Any] | None:
-    return conn.execute(f"select {_YEAR_COLUMNS} from reporting_year y where y.year = %s",
-                        (year,)).fetchone()
+    return conn.execute(
+        f"select {_YEAR_COLUMNS} from reporting_year y where y.year = %s", (year,)
+    ).fetchone()
 
 
-def create_year(conn: Connection, year: int, created_by: int | None,
-                modules: tuple[str, ...]) -> bool:
+def create_year(
+    conn: Connection, year: int, created_by: int | None, modules: tuple[str, ...]
+) -> bool:
     """Create the year, a report per active unit and its module statuses.
 
     Returns False (and changes nothing) when the year exists already.

@@ -6,8 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["DirectoryPerson", "DirectoryRole", "DirectorySnapshot", "DirectoryUnavailable",
-           "DirectoryUnit"]
+__all__ = [
+    "DirectoryPerson",
+    "DirectoryRole",
+    "DirectorySnapshot",
+    "DirectoryUnavailable",
+    "DirectoryUnit",
+]
 
 
 class DirectoryUnavailable(Exception):

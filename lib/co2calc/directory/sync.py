@@ -29,16 +29,23 @@ def sync(snapshot: DirectorySnapshot) -> SyncReport:
         ids: dict[str, int] = {}
         for unit in snapshot.units_parent_first():
             ids[unit.code] = sql.upsert_unit(
-                conn, code=unit.code, names=dict(unit.names), kind=unit.kind,
-                parent_code=unit.parent, external_id=unit.external_id, active=unit.active,
+                conn,
+                code=unit.code,
+                names=dict(unit.names),
+                kind=unit.kind,
+                parent_code=unit.parent,
+                external_id=unit.external_id,
+                active=unit.active,
             )
         sql.deactivate_units_except(conn, list(ids.values()))
         roles = []
         for person in snapshot.people:
-            sql.upsert_person(conn, person.person_id, person.display_name, person.email,
-                              person.active)
-            roles += [(person.person_id, r.role, ids[r.unit] if r.unit else None)
-                      for r in person.roles]
+            sql.upsert_person(
+                conn, person.person_id, person.display_name, person.email, person.active
+            )
+            roles += [
+                (person.person_id, r.role, ids[r.unit] if r.unit else None) for r in person.roles
+            ]
         sql.deactivate_people_except(conn, [p.person_id for p in snapshot.people])
         removed = sql.replace_directory_roles(conn, roles)
     return SyncReport(len(ids), len(snapshot.people), len(roles), removed)

@@ -72,8 +72,14 @@ def validation_errors(exc: PydanticValidationError, prefix: tuple[str, ...] = ()
     out = []
     for e in exc.errors(include_url=False, include_input=False, include_context=False):
         loc = [*prefix, *(str(p) for p in e["loc"])]
-        out.append({"loc": loc, "field": ".".join(loc[len(prefix) :]), "type": e["type"],
-                    "message": e["msg"]})
+        out.append(
+            {
+                "loc": loc,
+                "field": ".".join(loc[len(prefix) :]),
+                "type": e["type"],
+                "message": e["msg"],
+            }
+        )
     return out
 
 
@@ -84,16 +90,20 @@ def _default_authenticator(request: Request) -> Any:
 
 
 class Api:
-    def __init__(self, name: str, prefix: str, *routers: Router,
-                 authenticator: Authenticator | None = None) -> None:
+    def __init__(
+        self, name: str, prefix: str, *routers: Router, authenticator: Authenticator | None = None
+    ) -> None:
         self.name = name
         self.prefix = prefix.rstrip("/")
         self.routes: list[Route] = [r for router in routers for r in router.routes]
         self.authenticate = authenticator or _default_authenticator
         self._adapters: dict[int, TypeAdapter] = {}
         rules = [
-            Rule(self.prefix + r.path if r.path != "/" else self.prefix or "/",
-                 methods=[r.method], endpoint=i)
+            Rule(
+                self.prefix + r.path if r.path != "/" else self.prefix or "/",
+                methods=[r.method],
+                endpoint=i,
+            )
             for i, r in enumerate(self.routes)
         ]
         self.url_map = Map(rules, strict_slashes=False, merge_slashes=False)
@@ -110,10 +120,17 @@ class Api:
         except ServiceError as err:
             response = problem_response(err, instance=request.path)
         except Exception:
-            log_event("unhandled error", logging.ERROR, exc_info=True, request_id=request_id,
-                      function=self.name, path=request.path)
-            response = problem_response(ServiceError("An unexpected error occurred."),
-                                        instance=request.path)
+            log_event(
+                "unhandled error",
+                logging.ERROR,
+                exc_info=True,
+                request_id=request_id,
+                function=self.name,
+                path=request.path,
+            )
+            response = problem_response(
+                ServiceError("An unexpected error occurred."), instance=request.path
+            )
         response.headers["X-Request-Id"] = request_id
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -121,8 +138,12 @@ class Api:
             _set_cookie(response, name, value, max_age)
         if request.path not in ("/healthz", f"{self.prefix}/healthz"):
             log_event(
-                "request", request_id=request_id, function=self.name, method=request.method,
-                path=request.path, status=response.status_code,
+                "request",
+                request_id=request_id,
+                function=self.name,
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
                 latency_ms=round((time.perf_counter() - started) * 1000, 2),
                 user_id=getattr(ctx.principal, "user_id", None),
             )
@@ -162,8 +183,7 @@ class Api:
             return result
         if result is None and route.status == 204:
             return Response(status=204)
-        return Response(self._dump(route, result), status=route.status,
-                        mimetype="application/json")
+        return Response(self._dump(route, result), status=route.status, mimetype="application/json")
 
     # -- parsing ------------------------------------------------------------------
     @staticmethod
@@ -175,8 +195,9 @@ class Api:
         try:
             return model.model_validate(data)
         except PydanticValidationError as exc:
-            raise ValidationFailed("Invalid query parameters.",
-                                   errors=validation_errors(exc, ("query",))) from None
+            raise ValidationFailed(
+                "Invalid query parameters.", errors=validation_errors(exc, ("query",))
+            ) from None
 
     @staticmethod
     def _parse_body(model: type[BaseModel], request: Request) -> BaseModel:
@@ -215,5 +236,6 @@ def _set_cookie(response: Response, name: str, value: str, max_age: int | None) 
     if max_age is None:
         response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="Lax")
     else:
-        response.set_cookie(name, value, max_age=max_age, path="/", secure=secure,
-                            httponly=True, samesite="Lax")
+        response.set_cookie(
+            name, value, max_age=max_age, path="/", secure=secure, httponly=True, samesite="Lax"
+        )

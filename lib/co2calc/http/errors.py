@@ -43,8 +43,9 @@ class ServiceError(Exception):
     slug: ClassVar[str] = "internal"
     title: ClassVar[str] = "Internal error"
 
-    def __init__(self, detail: str | None = None, *, errors: list[FieldError] | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self, detail: str | None = None, *, errors: list[FieldError] | None = None, **extra: Any
+    ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors or []

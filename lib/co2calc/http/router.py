@@ -70,6 +70,18 @@ class Router:
     def include(self, other: Router, prefix: str = "") -> None:
         for r in other.routes:
             self.routes.append(
-                Route(r.method, prefix + r.path, r.endpoint, r.body, r.query, r.response,
-                      r.status, r.access, r.csrf, r.summary, r.tags, r.extra_responses)
+                Route(
+                    r.method,
+                    prefix + r.path,
+                    r.endpoint,
+                    r.body,
+                    r.query,
+                    r.response,
+                    r.status,
+                    r.access,
+                    r.csrf,
+                    r.summary,
+                    r.tags,
+                    r.extra_responses,
+                )
             )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-__all__ = ["SessionInfo", "SessionRole", "SessionUser", "Permissions"]
+__all__ = ["Permissions", "SessionInfo", "SessionRole", "SessionUser"]
 
 
 class SessionUser(BaseModel):

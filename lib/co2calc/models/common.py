@@ -12,8 +12,9 @@ class PageQuery(BaseModel):
 
     page: int = Field(default=1, ge=1, le=100_000)
     page_size: int = Field(default=50, ge=1, le=500)
-    sort: str | None = Field(default=None, max_length=64,
-                             description="field name, '-' prefix for descending")
+    sort: str | None = Field(
+        default=None, max_length=64, description="field name, '-' prefix for descending"
+    )
     q: str | None = Field(default=None, max_length=200, description="free-text search")
 
     @property
