@@ -59,8 +59,14 @@ class Principal:
         return self.is_admin
 
 
-def can(p: Principal, action: Action, unit_id: int | None = None, *, module: str | None = None,
-        owner_user_id: int | None = None) -> bool:
+def can(
+    p: Principal,
+    action: Action,
+    unit_id: int | None = None,
+    *,
+    module: str | None = None,
+    owner_user_id: int | None = None,
+) -> bool:
     """May ``p`` do ``action`` on the resource of ``unit_id`` (and ``owner_user_id``)?"""
     if p.is_admin:
         return True
@@ -75,8 +81,12 @@ def can(p: Principal, action: Action, unit_id: int | None = None, *, module: str
         return unit_id in p.visible_units
     if action in (Action.UPLOAD, Action.VALIDATE):
         return manager
-    own = (module in OWN_SCOPE_MODULES and owner_user_id is not None
-           and owner_user_id == p.user_id and unit_id in p.member_units)
+    own = (
+        module in OWN_SCOPE_MODULES
+        and owner_user_id is not None
+        and owner_user_id == p.user_id
+        and unit_id in p.member_units
+    )
     if action is Action.READ_ENTRIES:
         return manager or unit_id in p.affiliation_units or own
     if action is Action.WRITE_ENTRIES:

@@ -38,10 +38,12 @@ def _load_apps() -> tuple[dict[str, WsgiApp], dict[str, WsgiApp]]:
     http, events = {}, {}
     for fn in wiring.HTTP_FUNCTIONS:
         http[fn.name] = functions_framework.create_app(
-            fn.target, str(wiring.REPO_ROOT / fn.source), "http")
+            fn.target, str(wiring.REPO_ROOT / fn.source), "http"
+        )
     for fn in wiring.EVENT_FUNCTIONS:
         events[fn.name] = functions_framework.create_app(
-            fn.target, str(wiring.REPO_ROOT / fn.source), "cloudevent")
+            fn.target, str(wiring.REPO_ROOT / fn.source), "cloudevent"
+        )
     return http, events
 
 
@@ -49,32 +51,50 @@ def _proxy_app(url: str) -> WsgiApp:
     import httpx
 
     client = httpx.Client(base_url=url, timeout=30.0)
-    hop = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "host",
-           "content-length", "content-encoding"}
+    hop = {
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "te",
+        "upgrade",
+        "host",
+        "content-length",
+        "content-encoding",
+    }
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         req = Request(environ)
         upstream = client.request(
-            req.method, req.full_path if req.query_string else req.path,
+            req.method,
+            req.full_path if req.query_string else req.path,
             headers=[(k, v) for k, v in req.headers.items() if k.lower() not in hop],
             content=req.get_data(),
         )
-        resp = Response(upstream.content, status=upstream.status_code,
-                        headers=[(k, v) for k, v in upstream.headers.multi_items()
-                                 if k.lower() not in hop])
+        resp = Response(
+            upstream.content,
+            status=upstream.status_code,
+            headers=[(k, v) for k, v in upstream.headers.multi_items() if k.lower() not in hop],
+        )
         return resp(environ, start_response)
 
     return app
 
 
 class Gateway:
-    def __init__(self, *, spa_dir: Path | None = None, proxy: str | None = None,
-                 extra: dict[str, WsgiApp] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        spa_dir: Path | None = None,
+        proxy: str | None = None,
+        extra: dict[str, WsgiApp] | None = None,
+    ) -> None:
         if proxy:
-            self.http = {fn.name: _proxy_app(proxy.format(name=fn.name))
-                         for fn in wiring.HTTP_FUNCTIONS}
-            self.events = {fn.name: _proxy_app(proxy.format(name=fn.name))
-                           for fn in wiring.EVENT_FUNCTIONS}
+            self.http = {
+                fn.name: _proxy_app(proxy.format(name=fn.name)) for fn in wiring.HTTP_FUNCTIONS
+            }
+            self.events = {
+                fn.name: _proxy_app(proxy.format(name=fn.name)) for fn in wiring.EVENT_FUNCTIONS
+            }
         else:
             self.http, self.events = _load_apps()
         # extra prefix → app mounts (e.g. the OpenAPI document, the S3 upload proxy)
@@ -107,23 +127,27 @@ class Gateway:
         if not target.is_relative_to(root) or not target.is_file():
             target = root / "index.html"  # client-side route
         if not target.is_file():
-            body = (b"<!doctype html><title>co2calc</title><p>The SPA is not built: run "
-                    b"<code>make frontend</code>.</p>")
+            body = (
+                b"<!doctype html><title>co2calc</title><p>The SPA is not built: run "
+                b"<code>make frontend</code>.</p>"
+            )
             return Response(body, status=503, mimetype="text/html")(environ, start_response)
         mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         headers: dict[str, Any] = {"X-Content-Type-Options": "nosniff"}
-        headers["Cache-Control"] = ("public, max-age=31536000, immutable"
-                                    if "/assets/" in str(target) else "no-cache")
+        headers["Cache-Control"] = (
+            "public, max-age=31536000, immutable" if "/assets/" in str(target) else "no-cache"
+        )
         return Response(target.read_bytes(), mimetype=mime, headers=headers)(
-            environ, start_response)
+            environ, start_response
+        )
 
 
-def serve_in_thread(app: WsgiApp, port: int = 0, host: str = "127.0.0.1"
-                    ) -> tuple[BaseWSGIServer, threading.Thread]:
+def serve_in_thread(
+    app: WsgiApp, port: int = 0, host: str = "127.0.0.1"
+) -> tuple[BaseWSGIServer, threading.Thread]:
     """Serve ``app`` on ``host:port`` from a daemon thread (port 0 = ephemeral)."""
     server = make_server(host, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name=f"wsgi-{server.port}",
-                              daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"wsgi-{server.port}", daemon=True)
     thread.start()
     return server, thread
 

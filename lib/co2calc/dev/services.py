@@ -35,8 +35,9 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def wait_port(port: int, timeout: float = 30.0, proc: subprocess.Popen | None = None,
-              what: str = "service") -> None:
+def wait_port(
+    port: int, timeout: float = 30.0, proc: subprocess.Popen | None = None, what: str = "service"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if port_open(port):
@@ -48,11 +49,13 @@ def wait_port(port: int, timeout: float = 30.0, proc: subprocess.Popen | None = 
 
 
 def _pg_bindir() -> Path:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(p.split("/")[4]))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
     if not candidates:
-        raise RuntimeError("PostgreSQL server binaries not found: "
-                           "run `make deps` (apt-get install postgresql)")
+        raise RuntimeError(
+            "PostgreSQL server binaries not found: run `make deps` (apt-get install postgresql)"
+        )
     return Path(candidates[-1]).parent
 
 
@@ -92,21 +95,43 @@ class LocalPostgres:
             shutil.chown(self.datadir, pg.pw_uid, pg.pw_gid)
             os.chmod(self.datadir, 0o700)
         if not (self.datadir / "PG_VERSION").exists():
-            self._run(str(bindir / "initdb"), "-D", str(self.datadir), "-U", self.user,
-                      "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8")
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-                   " -c max_connections=200 -c shared_buffers=256MB -c fsync=off"
-                   " -c synchronous_commit=off -c full_page_writes=off")
-        self._run(str(bindir / "pg_ctl"), "-D", str(self.datadir), "-l",
-                  str(self.datadir / "server.log"), "-o", options, "-w", "-t", "60", "start")
+            self._run(
+                str(bindir / "initdb"),
+                "-D",
+                str(self.datadir),
+                "-U",
+                self.user,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            )
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+            " -c max_connections=200 -c shared_buffers=256MB -c fsync=off"
+            " -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(self.datadir / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         self._started_here = True
 
     def ensure_database(self, dbname: str = "co2calc", *, fresh: bool = False) -> str:
         import psycopg
 
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            exists = conn.execute("select 1 from pg_database where datname = %s",
-                                  (dbname,)).fetchone()
+            exists = conn.execute(
+                "select 1 from pg_database where datname = %s", (dbname,)
+            ).fetchone()
             if exists and fresh:
                 conn.execute(f'drop database "{dbname}" with (force)')
                 exists = None
@@ -116,8 +141,9 @@ class LocalPostgres:
 
     def stop(self) -> None:
         if self._started_here:
-            self._run(str(_pg_bindir() / "pg_ctl"), "-D", str(self.datadir), "-m", "fast",
-                      "-w", "stop")
+            self._run(
+                str(_pg_bindir() / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"
+            )
             self._started_here = False
 
 
@@ -154,29 +180,50 @@ class LocalSeaweed:
             return
         self.datadir.mkdir(parents=True, exist_ok=True)
         config = self.datadir / "s3.json"
-        config.write_text(json.dumps({"identities": [{
-            "name": "co2calc",
-            "credentials": [{"accessKey": self.access_key, "secretKey": self.secret_key}],
-            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-        }]}))
+        config.write_text(
+            json.dumps(
+                {
+                    "identities": [
+                        {
+                            "name": "co2calc",
+                            "credentials": [
+                                {"accessKey": self.access_key, "secretKey": self.secret_key}
+                            ],
+                            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                        }
+                    ]
+                }
+            )
+        )
         if self.notify_url:
             (self.datadir / "notification.toml").write_text(
-                "[notification.webhook]\nenabled = true\n"
-                f'endpoint = "{self.notify_url}"\n'
+                f'[notification.webhook]\nenabled = true\nendpoint = "{self.notify_url}"\n'
             )
         weed = Path(sys.executable).parent / "weed"
         b = self.base
         args = [
-            str(weed if weed.exists() else "weed"), "mini", f"-dir={self.datadir / 'data'}",
-            "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            f"-s3.port={b}", f"-master.port={b + 1}", f"-volume.port={b + 2}",
-            f"-filer.port={b + 3}", f"-webdav.port={b + 4}", f"-admin.port={b + 5}",
-            f"-s3.port.iceberg={b + 6}", f"-s3.port.lance={b + 7}", f"-metricsPort={b + 8}",
-            "-admin.ui=false", f"-s3.config={config}", f"-bucket={','.join(self.buckets)}",
+            str(weed if weed.exists() else "weed"),
+            "mini",
+            f"-dir={self.datadir / 'data'}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            f"-s3.port={b}",
+            f"-master.port={b + 1}",
+            f"-volume.port={b + 2}",
+            f"-filer.port={b + 3}",
+            f"-webdav.port={b + 4}",
+            f"-admin.port={b + 5}",
+            f"-s3.port.iceberg={b + 6}",
+            f"-s3.port.lance={b + 7}",
+            f"-metricsPort={b + 8}",
+            "-admin.ui=false",
+            f"-s3.config={config}",
+            f"-bucket={','.join(self.buckets)}",
         ]
         log = open(self.datadir / "weed.log", "ab")  # noqa: SIM115 - lives with the process
-        self._proc = subprocess.Popen(args, cwd=self.datadir, stdout=log, stderr=log,
-                                      start_new_session=True)
+        self._proc = subprocess.Popen(
+            args, cwd=self.datadir, stdout=log, stderr=log, start_new_session=True
+        )
         wait_port(self.s3_port, 60, self._proc, "SeaweedFS S3")
         self._wait_buckets()
 
@@ -184,9 +231,14 @@ class LocalSeaweed:
         import boto3
         from botocore.config import Config
 
-        s3 = boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=self.access_key,
-                          aws_secret_access_key=self.secret_key, region_name="us-east-1",
-                          config=Config(retries={"max_attempts": 1}))
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name="us-east-1",
+            config=Config(retries={"max_attempts": 1}),
+        )
         deadline = time.monotonic() + timeout
         while True:
             try:
