@@ -2,10 +2,7 @@
 
 import functions_framework
 
-from co2calc.api.auth import router
-from co2calc.http import Api
-
-api = Api("auth", "/api/auth", router)
+from co2calc.api.auth import api
 
 
 @functions_framework.http

@@ -2,10 +2,7 @@
 
 import functions_framework
 
-from co2calc.api.units import router
-from co2calc.http import Api
-
-api = Api("units", "/api/units", router)
+from co2calc.api.units import api
 
 
 @functions_framework.http

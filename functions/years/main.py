@@ -2,10 +2,7 @@
 
 import functions_framework
 
-from co2calc.api.years import router
-from co2calc.http import Api
-
-api = Api("years", "/api/years", router)
+from co2calc.api.years import api
 
 
 @functions_framework.http

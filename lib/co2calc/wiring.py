@@ -41,6 +41,7 @@ class HttpFunction:
     name: str
     prefix: str
     public: bool = True  # reachable through the ingress (False: cluster-local)
+    exact_paths: tuple[str, ...] = ()  # further paths served exactly (ingress pathType Exact)
 
     @property
     def target(self) -> str:
@@ -79,6 +80,7 @@ HTTP_FUNCTIONS: tuple[HttpFunction, ...] = (
     HttpFunction("auth", "/api/auth"),
     HttpFunction("units", "/api/units"),
     HttpFunction("years", "/api/years"),
+    HttpFunction("docs", "/api/docs", exact_paths=("/api/openapi.json",)),
 )
 
 EVENT_FUNCTIONS: tuple[EventFunction, ...] = (
@@ -107,6 +109,8 @@ def http_function_for_path(path: str) -> HttpFunction | None:
     """Longest-prefix match of a request path onto the HTTP functions."""
     best: HttpFunction | None = None
     for fn in HTTP_FUNCTIONS:
+        if path in fn.exact_paths:
+            return fn
         if (path == fn.prefix or path.startswith(fn.prefix + "/")) and (
             best is None or len(fn.prefix) > len(best.prefix)
         ):

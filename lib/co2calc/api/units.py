@@ -5,12 +5,12 @@ from __future__ import annotations
 from co2calc.auth.policy import Action, can
 from co2calc.db import transaction
 from co2calc.db import units as sql
-from co2calc.http import RequestContext, Router
+from co2calc.http import Api, RequestContext, Router
 from co2calc.http.errors import Forbidden, NotFound
 from co2calc.models.common import Page
 from co2calc.models.units import Unit, UnitDetail, UnitQuery, UnitTreeNode
 
-__all__ = ["router"]
+__all__ = ["api", "router"]
 
 router = Router(tags=("units",))
 
@@ -85,3 +85,6 @@ def get_unit(ctx: RequestContext, unit_id: int) -> UnitDetail:
     if unit_id in p.affiliation_units and "affiliation" not in my_roles:
         my_roles.append("affiliation")
     return UnitDetail.model_validate(unit | {"managers": managers, "my_roles": my_roles})
+
+
+api = Api("units", "/api/units", router)

@@ -7,12 +7,12 @@ from co2calc.auth.policy import Action, can
 from co2calc.db import transaction
 from co2calc.db import years as sql
 from co2calc.events import publish
-from co2calc.http import RequestContext, Router
+from co2calc.http import Api, RequestContext, Router
 from co2calc.http.errors import Conflict, Forbidden, NotFound
 from co2calc.models.years import Year, YearCreate
 from co2calc.modules import MODULES
 
-__all__ = ["router"]
+__all__ = ["api", "router"]
 
 router = Router(tags=("years",))
 
@@ -48,3 +48,6 @@ def create_year(ctx: RequestContext, *, body: YearCreate) -> Year:
         row = sql.get_year(conn, body.year)
     publish(wiring.YEAR_CREATED, {"year": body.year}, subject=str(body.year))
     return Year.model_validate(row)
+
+
+api = Api("years", "/api/years", router)

@@ -136,7 +136,7 @@ class Api:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         for name, value, max_age in ctx.cookies:
             _set_cookie(response, name, value, max_age)
-        if request.path not in ("/healthz", f"{self.prefix}/healthz"):
+        if not request.path.endswith("/healthz"):
             log_event(
                 "request",
                 request_id=request_id,
@@ -151,7 +151,7 @@ class Api:
 
     def _dispatch(self, ctx: RequestContext) -> Response:
         request = ctx.request
-        if request.path in ("/healthz", f"{self.prefix}/healthz"):
+        if request.path == "/healthz" or request.path.endswith("/healthz"):
             return json_response({"status": "ok", "function": self.name})
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
