@@ -103,6 +103,7 @@ class Caller:
     client: httpx.Client
     user_id: int
     csrf: str
+    token: str  # the session cookie's value (for the browser tests)
 
     def request(self, method: str, path: str, **kw) -> httpx.Response:
         headers = kw.pop("headers", {})
@@ -146,7 +147,7 @@ def sign_in(gateway: str, demo) -> Iterator[Callable[[str], Caller]]:
             base_url=gateway, headers={"Cookie": f"{SESSION_COOKIE}={token}"}, timeout=30
         )
         clients.append(client)
-        return Caller(client, user_id, csrf)
+        return Caller(client, user_id, csrf, token)
 
     yield make
     for c in clients:
