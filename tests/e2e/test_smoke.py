@@ -13,8 +13,17 @@ pytestmark = pytest.mark.browser
 def test_units_page_lists_units(page, gateway, sign_in, demo, screenshot):
     officer = next(u for u in DEMO_USERS if u.role == "affiliation")
     caller = sign_in(officer.person_id)
-    page.context.add_cookies([{"name": SESSION_COOKIE, "value": caller.token,
-                               "url": gateway, "httpOnly": True, "sameSite": "Lax"}])
+    page.context.add_cookies(
+        [
+            {
+                "name": SESSION_COOKIE,
+                "value": caller.token,
+                "url": gateway,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
     page.goto(f"{gateway}/en/units")
     codes = page.locator("[data-test=unit-code]")
     codes.first.wait_for()

@@ -114,12 +114,14 @@ def _start_issuer(stack: contextlib.ExitStack, public_url: str) -> str | None:
     return start_demo_issuer(stack, DATA / "oidc", public_url)
 
 
-def _start_bus(stack: contextlib.ExitStack, port: int) -> str | None:
-    try:
-        from co2calc.dev.eventbus import start_dev_bus
-    except ImportError:
-        return None
-    return start_dev_bus(stack, f"http://127.0.0.1:{port}")
+def _start_bus(stack: contextlib.ExitStack, port: int) -> str:
+    """The dev event bus, delivering to the gateway's /_events/<name> mounts."""
+    from co2calc.dev.eventbus import EventBus
+
+    bus = EventBus(resolve=lambda name: f"http://127.0.0.1:{port}/_events/{name}").start()
+    stack.callback(bus.stop)
+    os.environ["K_SINK"] = bus.url  # functions publish CloudEvents here
+    return bus.url
 
 
 if __name__ == "__main__":
