@@ -80,6 +80,7 @@ HTTP_FUNCTIONS: tuple[HttpFunction, ...] = (
     HttpFunction("auth", "/api/auth"),
     HttpFunction("units", "/api/units"),
     HttpFunction("years", "/api/years"),
+    HttpFunction("reports", "/api/reports"),
     HttpFunction("docs", "/api/docs", exact_paths=("/api/openapi.json",)),
 )
 
