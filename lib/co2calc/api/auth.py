@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from co2calc.auth.sessions import SESSION_COOKIE, end_session
 from co2calc.db import transaction
-from co2calc.http import RequestContext, Router
+from co2calc.http import Api, RequestContext, Router
 from co2calc.models.auth import Permissions, SessionInfo, SessionRole, SessionUser
 
 __all__ = ["router"]
@@ -37,3 +37,6 @@ def logout(ctx: RequestContext) -> None:
         with transaction(all_units=True) as conn:
             end_session(conn, p.session_hash)
     ctx.cookies.append((SESSION_COOKIE, "", None))
+
+
+api = Api("auth", "/api/auth", router)

@@ -16,8 +16,14 @@ from co2calc.db import connection
 from co2calc.db import sessions as sql
 from co2calc.settings import get_settings
 
-__all__ = ["SESSION_COOKIE", "hash_token", "principal_for_user", "principal_from_request",
-           "start_session", "end_session"]
+__all__ = [
+    "SESSION_COOKIE",
+    "end_session",
+    "hash_token",
+    "principal_for_user",
+    "principal_from_request",
+    "start_session",
+]
 
 SESSION_COOKIE = "co2calc_session"
 
