@@ -1,0 +1,71 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+import { DEFAULT_LOCALE, isSupportedLocale, preferredLocale, SUPPORTED_LOCALES } from '@/i18n'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Needs a signed-in user; otherwise → sign-in with `return_to`. */
+    requiresAuth?: boolean
+    /** Needs `permissions.admin`; otherwise → the forbidden page. */
+    requiresAdmin?: boolean
+    /** i18n key of the page title (document.title). */
+    titleKey?: string
+  }
+}
+
+const LOCALE_PARAM = `:locale(${SUPPORTED_LOCALES.join('|')})`
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    name: 'root',
+    redirect: () => `/${preferredLocale()}/units`,
+  },
+  {
+    path: `/${LOCALE_PARAM}`,
+    component: () => import('@/layouts/MainLayout.vue'),
+    children: [
+      { path: '', name: 'home', redirect: (to) => ({ name: 'units', params: to.params }) },
+      {
+        path: 'sign-in',
+        name: 'sign-in',
+        component: () => import('@/pages/SignInPage.vue'),
+        meta: { titleKey: 'signIn.title' },
+      },
+      {
+        path: 'units',
+        name: 'units',
+        component: () => import('@/pages/UnitsPage.vue'),
+        meta: { requiresAuth: true, titleKey: 'units.title' },
+      },
+      {
+        path: 'admin',
+        name: 'admin',
+        component: () => import('@/pages/AdminPage.vue'),
+        meta: { requiresAuth: true, requiresAdmin: true, titleKey: 'admin.title' },
+      },
+      {
+        path: 'forbidden',
+        name: 'forbidden',
+        component: () => import('@/pages/ForbiddenPage.vue'),
+        meta: { titleKey: 'errors.forbiddenTitle' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('@/pages/NotFoundPage.vue'),
+        meta: { titleKey: 'errors.notFoundTitle' },
+      },
+    ],
+  },
+  {
+    // A path without a locale ("/units"): prefix the browser's preferred one.
+    path: '/:pathMatch(.*)*',
+    name: 'no-locale',
+    redirect: (to) => {
+      const first = String(to.path.split('/')[1] ?? '')
+      const locale = isSupportedLocale(first) ? DEFAULT_LOCALE : preferredLocale()
+      return { path: `/${locale}${to.path}`, query: to.query, hash: to.hash }
+    },
+  },
+]
