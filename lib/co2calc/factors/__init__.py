@@ -12,6 +12,7 @@ from co2calc.factors.errors import (
     UnknownSubmoduleError,
 )
 from co2calc.factors.io import (
+    factor_row,
     factor_set_to_csv,
     load_factor_csv,
     load_factor_xlsx,
@@ -44,6 +45,7 @@ __all__ = [
     "UnknownSubmoduleError",
     "deflate_eur",
     "diff_factor_sets",
+    "factor_row",
     "factor_set_to_csv",
     "load_factor_csv",
     "load_factor_xlsx",

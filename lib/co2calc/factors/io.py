@@ -17,10 +17,11 @@ from importlib import resources
 from pathlib import Path
 
 from co2calc.factors.errors import FactorSetNotFoundError
-from co2calc.factors.model import FactorSet
+from co2calc.factors.model import Factor, FactorSet
 from co2calc.factors.parse import COLUMNS, parse_factor_rows
 
 __all__ = [
+    "factor_row",
     "factor_set_to_csv",
     "load_factor_csv",
     "load_factor_xlsx",
@@ -97,19 +98,27 @@ def load_shipped_factor_set(year: int) -> FactorSet:
     return load_factor_csv(text, version=entry["version"], year=year, gwp_set=entry["gwp_set"])
 
 
+def factor_row(factor: Factor) -> dict[str, str]:
+    """One factor as the loader's columns, every value a string."""
+    row: dict[str, str] = {}
+    for c in COLUMNS:
+        v = getattr(factor, c, "")
+        if v is None:
+            row[c] = ""
+        elif isinstance(v, Decimal):
+            row[c] = format(v, "f")
+        elif hasattr(v, "value"):
+            row[c] = v.value
+        else:
+            row[c] = str(v)
+    return row
+
+
 def factor_set_to_csv(factor_set: FactorSet) -> str:
     """Serialise a set in the loader's format (round-trips through ``load_factor_csv``)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for f in factor_set.factors:
-        row = {c: getattr(f, c, "") for c in COLUMNS}
-        for c, v in row.items():
-            if v is None:
-                row[c] = ""
-            elif isinstance(v, Decimal):
-                row[c] = format(v, "f")
-            elif hasattr(v, "value"):
-                row[c] = v.value
-        writer.writerow(row)
+        writer.writerow(factor_row(f))
     return out.getvalue()
