@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import psycopg
+
 from co2calc.db import transaction
 from co2calc.factors import load_shipped_factor_set
 from co2calc.factorstore import active_factor_set, calc_context, store_factor_set
@@ -24,4 +26,4 @@ def test_store_round_trip_and_context_cache(pg):
                      " values ('GC', 'A1 234', 25.5, 'office')")
         ctx2 = calc_context(conn, 2024)
         assert ctx2 is not ctx and ctx2.rooms[("GC", "A1 234")].surface_m2 == Decimal("25.5")
-        conn.rollback()
+        raise psycopg.Rollback()  # leave the shared test database as it was
