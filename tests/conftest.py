@@ -31,24 +31,30 @@ def _reset_settings() -> None:
 
 @pytest.fixture(scope="session")
 def pg() -> Iterator[str]:
-    """A fresh, migrated database on the private test cluster; yields its URL."""
+    """A fresh, migrated database on the private test cluster; yields its URL.
+
+    Each pytest process gets its own database (``co2calc_test_<pid>``), so
+    concurrent runs share the cluster without disturbing each other.
+    """
     from co2calc.dev.services import LocalPostgres
     from co2calc.migrate import migrate
 
+    cluster = None
     if os.environ.get("CO2CALC_TEST_DATABASE_URL"):
         url = os.environ["CO2CALC_TEST_DATABASE_URL"]
-        cluster = None
     else:
         cluster = LocalPostgres(DATA / "pg", port=PG_PORT)
         cluster.start()
-        url = cluster.ensure_database("co2calc_test", fresh=True)
+        url = cluster.ensure_database(f"co2calc_test_{os.getpid()}", fresh=True)
     os.environ["CO2CALC_DATABASE_URL"] = url
     _reset_settings()
     migrate(url)
     yield url
     _reset_settings()
     if cluster is not None:
-        cluster.stop()
+        cluster.drop_database(f"co2calc_test_{os.getpid()}")
+        if not cluster.databases_like("co2calc_test_%"):
+            cluster.stop()
 
 
 @pytest.fixture(scope="session")

@@ -139,6 +139,21 @@ class LocalPostgres:
                 conn.execute(f'create database "{dbname}"')
         return self.url(dbname)
 
+    def drop_database(self, dbname: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{dbname}" with (force)')
+
+    def databases_like(self, pattern: str) -> list[str]:
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            rows = conn.execute(
+                "select datname from pg_database where datname like %s", (pattern,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def stop(self) -> None:
         if self._started_here:
             self._run(
