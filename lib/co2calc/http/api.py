@@ -64,6 +64,7 @@ def problem_response(err: ServiceError, instance: str | None = None) -> Response
         json.dumps(err.to_problem(instance), default=str),
         status=err.status,
         content_type=PROBLEM_JSON,
+        headers=err.headers,
     )
 
 
@@ -157,8 +158,9 @@ class Api:
         try:
             index, params = adapter.match(request.path, method=request.method)
         except WzMethodNotAllowed as exc:
+            allowed = ", ".join(sorted(exc.valid_methods or []))
             raise MethodNotAllowed(
-                f"{request.method} is not allowed here; use {', '.join(exc.valid_methods or [])}."
+                f"{request.method} is not allowed here; use {allowed}.", headers={"Allow": allowed}
             ) from None
         except WzNotFound:
             raise NotFound(f"No resource at {request.path}.") from None

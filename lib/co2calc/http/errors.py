@@ -44,11 +44,17 @@ class ServiceError(Exception):
     title: ClassVar[str] = "Internal error"
 
     def __init__(
-        self, detail: str | None = None, *, errors: list[FieldError] | None = None, **extra: Any
+        self,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors or []
+        self.headers = headers or {}  # response headers, e.g. Allow on 405
         self.extra = extra
 
     @property

@@ -62,14 +62,23 @@ def openapi_path(api: Api, route: Route) -> tuple[str, list[dict[str, Any]]]:
     rule = api.prefix + (route.path if route.path != "/" else "")
     params = []
     for converter, name in _PARAM.findall(rule):
-        schema = {"type": "integer"} if converter == "int" else {"type": "string"}
+        # string segments are slugs (modules, submodules): documented as such
+        schema = (
+            {"type": "integer"}
+            if converter == "int"
+            else {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}
+        )
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return _PARAM.sub(lambda m: "{" + m.group(2) + "}", rule) or "/", params
 
 
 def _schema(tp: Any, defs: dict[str, Any], mode: str) -> dict[str, Any]:
     schema = TypeAdapter(tp).json_schema(ref_template=_REF, mode=mode)
-    defs.update(schema.pop("$defs", {}))
+    for name, definition in schema.pop("$defs", {}).items():
+        if defs.setdefault(name, definition) != definition:
+            raise ValueError(
+                f"two different models are both named {name!r} in the OpenAPI document; rename one"
+            )
     return schema
 
 
@@ -105,12 +114,12 @@ def _operation(api: Api, route: Route, defs: dict[str, Any]) -> dict[str, Any]:
         op["responses"][str(route.status)] = {
             "description": "OK",
             "content": {
-                "application/json": {"schema": _schema(route.response, defs, "serialization")}
+                "application/json": {"schema": _schema(route.response, defs, "validation")}
             },
         }
     for status, text in route.extra_responses.items():
         op["responses"][str(status)] = {"description": text}
-    problem = {"$ref": "#/components/schemas/Problem"}
+    problem = {"$ref": "#/components/schemas/ProblemDetails"}
     for status, text in (
         (400, "Bad request"),
         (401, "Sign-in required"),
@@ -133,7 +142,7 @@ def _operation(api: Api, route: Route, defs: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def build_openapi() -> dict[str, Any]:
-    defs: dict[str, Any] = {"Problem": _PROBLEM}
+    defs: dict[str, Any] = {"ProblemDetails": _PROBLEM}
     paths: dict[str, dict[str, Any]] = {}
     for api in all_apis():
         for route in api.routes:
