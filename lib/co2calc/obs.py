@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import sys
 import time
@@ -31,13 +32,13 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(body, default=str)
 
 
-def setup_logging(level: str = "INFO") -> None:
+def setup_logging(level: str | None = None) -> None:
     if any(isinstance(h.formatter, _JsonFormatter) for h in _logger.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_JsonFormatter())
     _logger.addHandler(handler)
-    _logger.setLevel(level)
+    _logger.setLevel(level or os.environ.get("CO2CALC_LOG_LEVEL", "INFO").upper())
     _logger.propagate = False
 
 

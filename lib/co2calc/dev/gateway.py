@@ -157,11 +157,37 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--proxy", help="upstream URL template, e.g. http://{name}:8080")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="serve with gunicorn and this many processes (0: one threaded werkzeug process)",
+    )
+    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker")
     args = parser.parse_args()
+    if args.workers:
+        _serve_gunicorn(args)
+        return
     server = make_server(args.host, args.port, Gateway(proxy=args.proxy), threaded=True)
     print(f"co2calc gateway on http://{args.host}:{server.port}", flush=True)
     server.serve_forever()
 
 
-if __name__ == "__main__":
-    main()
+def _serve_gunicorn(args: argparse.Namespace) -> None:
+    """Several worker processes (as several pods would be), each with threads."""
+    from gunicorn.app.base import BaseApplication
+
+    class _App(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", None)
+            self.cfg.set("loglevel", "warning")
+
+        def load(self):
+            return Gateway(proxy=args.proxy)
+
+    print(f"co2calc gateway on http://{args.host}:{args.port} ({args.workers} workers)", flush=True)
+    _App().run()
