@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     db_pool_min: int = Field(default=0, ge=0, le=1)
     db_connect_timeout_s: float = 5.0
     db_statement_timeout_ms: int = 30_000
+    # The role queries run as (SET ROLE): not superuser, not BYPASSRLS, so RLS applies.
+    db_role: str = "co2calc_app"
 
     # S3
     s3_endpoint_url: str | None = "http://127.0.0.1:8333"
@@ -46,18 +48,36 @@ class Settings(BaseSettings):
     session_absolute_hours: int = 12
 
     # OIDC / Entra ID
-    oidc_authority: str = ""  # e.g. https://login.microsoftonline.com/<tenant>/v2.0
+    # Entra: https://login.microsoftonline.com/<tenant>; generic OIDC: the issuer URL
+    oidc_authority: str = ""
     oidc_generic: bool = True  # False: Entra authority; True: generic OIDC issuer
     oidc_client_id: str = "co2calc"
     oidc_client_secret: SecretStr = SecretStr("")
     oidc_allowed_tenants: list[str] = []  # empty = only the configured issuer
     oidc_ca_bundle: str | None = None  # CA file to trust for the issuer (tests)
     oidc_scopes: list[str] = ["email"]
+    # ID token claim carrying the institutional person id (Entra: e.g. employeeid)
+    oidc_person_id_claim: str = "person_id"
+    oidc_clock_skew_s: int = Field(default=120, ge=0, le=600)
+    oidc_jwks_ttl_s: int = Field(default=3600, ge=60)
+    oidc_http_timeout_s: float = 10.0
+    oidc_login_flow_minutes: int = Field(default=10, ge=1, le=60)
+    # Bind a login flow to the browser that started it (a SameSite=None cookie);
+    # on by default when cookies are Secure (required for SameSite=None).
+    oidc_bind_browser: bool | None = None
 
     # Directory provider for units and roles
     directory_provider: str = "file"  # file | http
     directory_file: str = ""
     directory_url: str = ""
+    directory_timeout_s: float = 10.0
+    directory_retries: int = Field(default=3, ge=0, le=10)
+    directory_backoff_s: float = 0.5
+    directory_bearer_token: SecretStr = SecretStr("")
+    # Refuse a snapshot removing more than this share of the directory roles...
+    directory_max_role_removal: float = Field(default=0.5, ge=0, le=1)
+    directory_force: bool = False  # ... unless forced
+    directory_sync_on_login: bool = False  # refresh roles at sign-in (failures are logged)
 
     log_level: str = "INFO"
 

@@ -32,9 +32,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def principal_for_user(conn, user_id: int, *, display_name: str = "", email: str | None = None,
-                       csrf_token: str | None = None,
-                       session_hash: str | None = None) -> Principal:
+def principal_for_user(
+    conn,
+    user_id: int,
+    *,
+    display_name: str = "",
+    email: str | None = None,
+    csrf_token: str | None = None,
+    session_hash: str | None = None,
+) -> Principal:
     roles = sql.roles_of_user(conn, user_id)
     member = {r["unit_id"] for r in roles if r["role"] == "standard"}
     managed = {r["unit_id"] for r in roles if r["role"] == "principal"}
@@ -63,9 +69,14 @@ def principal_from_request(request: Request) -> Principal | None:
         if row is None:
             return None
         sql.touch_session(conn, token_hash, get_settings().session_idle_minutes)
-        return principal_for_user(conn, row["user_id"], display_name=row["display_name"],
-                                  email=row["email"], csrf_token=row["csrf_token"],
-                                  session_hash=token_hash)
+        return principal_for_user(
+            conn,
+            row["user_id"],
+            display_name=row["display_name"],
+            email=row["email"],
+            csrf_token=row["csrf_token"],
+            session_hash=token_hash,
+        )
 
 
 def start_session(conn, user_id: int) -> tuple[str, str]:
@@ -73,8 +84,14 @@ def start_session(conn, user_id: int) -> tuple[str, str]:
     settings = get_settings()
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    sql.create_session(conn, hash_token(token), user_id, csrf, settings.session_idle_minutes,
-                       settings.session_absolute_hours)
+    sql.create_session(
+        conn,
+        hash_token(token),
+        user_id,
+        csrf,
+        settings.session_idle_minutes,
+        settings.session_absolute_hours,
+    )
     return token, csrf
 
 

@@ -24,6 +24,19 @@ _pool: ConnectionPool | None = None
 _lock = threading.Lock()
 
 
+def _act_as_app_role(conn: Connection) -> None:
+    """SET ROLE to the application role when it exists and we may (see 0011_app_role.sql)."""
+    role = get_settings().db_role
+    if role:
+        row = conn.execute(
+            "select pg_has_role(current_user, oid, 'MEMBER') as ok from pg_roles where rolname = %s",
+            (role,),
+        ).fetchone()
+        if row and row["ok"]:
+            conn.execute(f'set role "{role}"')
+    conn.commit()
+
+
 def get_pool() -> ConnectionPool:
     """The process's pool, created on first use."""
     global _pool
@@ -42,6 +55,7 @@ def get_pool() -> ConnectionPool:
                         "application_name": f"co2calc-{settings.function_name}",
                         "options": f"-c statement_timeout={int(settings.db_statement_timeout_ms)}",
                     },
+                    configure=_act_as_app_role,
                     check=ConnectionPool.check_connection,
                     name=f"co2calc-{settings.function_name}",
                     open=True,
