@@ -64,6 +64,36 @@ def active_factor_set(conn: Connection, year: int) -> FactorSet:
     )
 
 
+def _fx(conn: Connection) -> dict[tuple[int, str], Decimal]:
+    """Packaged ECB rates, overridden by the refreshed ones stored in the database."""
+    from co2calc import refdata
+
+    fx = refdata.load_fx_rates()
+    fx.update({(r["year"], r["currency"]): r["units_per_eur"] for r in sql.fx_rates(conn)})
+    return fx
+
+
+def _hicp(conn: Connection) -> dict[int, Decimal]:
+    """Refreshed HICP where stored; packaged years it lacks are rebased onto its base.
+
+    The source may publish on another base (Eurostat moved to 2025 = 100); only
+    ratios matter for deflation, so packaged values are scaled by the ratio at
+    the latest year both have (taken as the same base when none is shared).
+    """
+    from co2calc import refdata
+
+    packaged = refdata.load_hicp()
+    stored = {r["year"]: r["index"] for r in sql.hicp_values(conn)}
+    if not stored:
+        return packaged
+    common = sorted(set(stored) & set(packaged))
+    scale = stored[common[-1]] / packaged[common[-1]] if common else Decimal(1)
+    merged = dict(stored)
+    for y, v in packaged.items():
+        merged.setdefault(y, v if scale == 1 else v * scale)
+    return merged
+
+
 def calc_context(conn: Connection, year: int) -> CalcContext:
     from co2calc import refdata
 
@@ -96,8 +126,8 @@ def calc_context(conn: Connection, year: int) -> CalcContext:
         airports=refdata.load_airports(),
         stations=refdata.load_stations(),
         power_table=refdata.load_power_table(),
-        fx=refdata.load_fx_rates(),
-        hicp=refdata.load_hicp(),
+        fx=_fx(conn),
+        hicp=_hicp(conn),
         rooms=rooms,
         facilities=facilities,
     )

@@ -80,7 +80,21 @@ HTTP_FUNCTIONS: tuple[HttpFunction, ...] = (
     HttpFunction("auth", "/api/auth"),
     HttpFunction("units", "/api/units"),
     HttpFunction("years", "/api/years"),
+    HttpFunction("factors", "/api/factors"),
     HttpFunction("reports", "/api/reports"),
+    HttpFunction("headcount", "/api/headcount"),
+    HttpFunction("travel", "/api/travel"),
+    HttpFunction("buildings", "/api/buildings"),
+    HttpFunction("equipment", "/api/equipment"),
+    HttpFunction("purchases", "/api/purchases"),
+    HttpFunction("cloud-ai", "/api/cloud-ai"),
+    HttpFunction("process-emissions", "/api/process-emissions"),
+    HttpFunction("research-facilities", "/api/research-facilities"),
+    HttpFunction("results", "/api/results"),
+    HttpFunction("reporting", "/api/reporting"),
+    HttpFunction("audit", "/api/audit"),
+    HttpFunction("uploads", "/api/uploads"),
+    HttpFunction("s3-notify", "/api/s3-notify", public=False),
     HttpFunction("docs", "/api/docs", exact_paths=("/api/openapi.json",)),
 )
 
@@ -89,6 +103,13 @@ EVENT_FUNCTIONS: tuple[EventFunction, ...] = (
         "directory-sync",
         triggers=(YEAR_CREATED,),
         schedules=(Schedule("directory-sync-nightly", "15 2 * * *", "directory-sync"),),
+    ),
+    EventFunction("calculate", triggers=(RECALC_REQUESTED,)),
+    # S3 → s3-notify, and AWS S3 → SQS → IntegrationSource (aws.sqs)
+    EventFunction("ingest", triggers=(S3_OBJECT_CREATED, "dev.knative.connector.event.aws-sqs")),
+    EventFunction(
+        "refresh",
+        schedules=(Schedule("refresh-nightly", "30 3 * * *", "refresh"),),
     ),
     EventFunction(
         "maintenance",

@@ -1,32 +1,12 @@
 /** /api/auth — the session of the signed-in user. */
 import { API_BASE, api } from './client'
+import type { ResponseOf, Schemas } from './types'
 
-export type RoleName = 'standard' | 'principal' | 'affiliation' | 'admin'
-
-export interface SessionUser {
-  id: string
-  display_name: string
-  email: string | null
-}
-
-export interface RoleGrant {
-  role: RoleName
-  unit_id: number | null
-  unit_code: string | null
-}
-
-export interface Permissions {
-  admin: boolean
-  /** Ids of the units the user may work in. */
-  units: number[]
-}
-
-export interface Session {
-  user: SessionUser
-  roles: RoleGrant[]
-  permissions: Permissions
-  csrf_token: string
-}
+export type Session = ResponseOf<'/api/auth/session', 'get'>
+export type SessionUser = Schemas['SessionUser']
+export type RoleGrant = Schemas['SessionRole']
+export type RoleName = RoleGrant['role']
+export type Permissions = Schemas['Permissions']
 
 /** The current session; rejects with a 401 `ApiError` when nobody is signed in. */
 export function getSession(signal?: AbortSignal): Promise<Session> {

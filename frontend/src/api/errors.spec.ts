@@ -82,3 +82,22 @@ describe('problemFromBody', () => {
     expect(NETWORK_ERROR_TYPE).toMatch(/^urn:/)
   })
 })
+
+describe('errorsForFields', () => {
+  it('maps each error to the form field its location names', () => {
+    const err = problemFromBody(422, '', {
+      type: 'https://co2calc.org/problems/validation',
+      title: 'Invalid',
+      errors: [
+        { loc: ['body', 'data', 'origin'], message: 'String should match pattern' },
+        { field: 'data.fte', message: 'Input should be ≤ 1' },
+        { loc: ['body', 'data'], message: 'origin and destination must differ' },
+      ],
+    })
+    expect(err.errorsForFields(['origin', 'destination', 'fte'])).toEqual({
+      origin: 'String should match pattern',
+      fte: 'Input should be ≤ 1',
+      '': 'origin and destination must differ',
+    })
+  })
+})

@@ -62,6 +62,22 @@ export class ApiError extends Error implements ProblemDetails {
     return this.status === 401
   }
 
+  /**
+   * Field errors of a form whose fields are `names`: each error goes to the
+   * deepest segment of its location that names a field ("body.data.origin" →
+   * "origin"); errors naming no field are returned under `''`.
+   */
+  errorsForFields(names: readonly string[]): Record<string, string> {
+    const known = new Set(names)
+    const out: Record<string, string> = {}
+    for (const e of this.errors ?? []) {
+      const segments = e.loc ?? e.field.split('.')
+      const name = [...segments].reverse().find((s) => known.has(s)) ?? ''
+      out[name] = name in out ? `${out[name]} ${e.message}` : e.message
+    }
+    return out
+  }
+
   /** Field errors keyed by dotted path, for forms. */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {}

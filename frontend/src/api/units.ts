@@ -1,29 +1,16 @@
 /** /api/units — the org units visible to the caller. */
 import { api } from './client'
-import type { Locale, Page, PageQuery } from './types'
+import type { Page, QueryOf, Schemas } from './types'
+import { withSignal } from './types'
 
-export type UnitKind = 'institution' | 'faculty' | 'institute' | 'unit'
-
-export interface Unit {
-  id: number
-  code: string
-  /** English name. */
-  name: string
-  names: Record<Locale, string>
-  kind?: UnitKind
-  parent_id: number | null
-  level: number
-  path: string
-  active: boolean
-}
-
-export interface UnitQuery extends PageQuery {
-  parent_id?: number
-  level?: number
-  kind?: UnitKind
-  active?: boolean
-}
+export type Unit = Schemas['Unit']
+export type UnitKind = Unit['kind']
+export type UnitQuery = QueryOf<'/api/units', 'get'>
 
 export function listUnits(query: UnitQuery = {}, signal?: AbortSignal): Promise<Page<Unit>> {
-  return api.get<Page<Unit>>('/units', { query: { ...query }, ...(signal ? { signal } : {}) })
+  return api.get<Page<Unit>>('/units', { query: { ...query }, ...withSignal(signal) })
+}
+
+export function getUnit(unitId: number, signal?: AbortSignal): Promise<Unit> {
+  return api.get<Unit>(`/units/${unitId}`, withSignal(signal))
 }

@@ -11,6 +11,7 @@ const unit = (id: number, code: string, names: Unit['names'], active = true): Un
   code,
   name: names.en,
   names,
+  kind: 'unit',
   parent_id: null,
   level: id,
   path: `root.${code}`,

@@ -24,3 +24,20 @@ describe('locales', () => {
     expect(i18n.global.t('layout.signedInAs', { name: 'Ada' })).toBe('Angemeldet als Ada')
   })
 })
+
+describe('message files', () => {
+  const keys = (value: unknown, prefix = ''): string[] =>
+    value && typeof value === 'object'
+      ? Object.entries(value).flatMap(([k, v]) => keys(v, `${prefix}${k}.`))
+      : [prefix.slice(0, -1)]
+
+  it('have the same keys in every locale', () => {
+    // The raw files: the build precompiles the imported JSON into message functions.
+    const raw = import.meta.glob<string>('./*.json', { query: '?raw', import: 'default', eager: true })
+    const parse = (name: string) => JSON.parse(raw[`./${name}.json`] ?? '{}') as unknown
+    const reference = keys(parse('en')).sort()
+    expect(reference.length).toBeGreaterThan(100)
+    expect(keys(parse('fr')).sort()).toEqual(reference)
+    expect(keys(parse('de')).sort()).toEqual(reference)
+  })
+})

@@ -17,7 +17,7 @@ const respond = (status: number, body: unknown) =>
 const session = (admin: boolean): Session => ({
   user: { id: 'u', display_name: 'U', email: 'u@example.org' },
   roles: [],
-  permissions: { admin, units: [] },
+  permissions: { admin, units: [], manage: [], reporting: admin },
   csrf_token: 't',
 })
 
@@ -47,7 +47,7 @@ describe('route guards', () => {
     vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['de-CH', 'en'])
     const router = makeRouter()
     await router.push('/')
-    expect(router.currentRoute.value.fullPath).toBe('/de/sign-in?return_to=/de/units')
+    expect(router.currentRoute.value.fullPath).toBe('/de/sign-in?return_to=/de/')
     expect(document.documentElement.lang).toBe('de')
   })
 
@@ -58,6 +58,16 @@ describe('route guards', () => {
     expect(router.currentRoute.value.name).toBe('units')
     await router.push('/en/admin')
     expect(router.currentRoute.value.name).toBe('forbidden')
+  })
+
+  it('resolves the workspace, unit-year, module and results routes', async () => {
+    fetchMock.mockResolvedValue(respond(200, session(false)))
+    const router = makeRouter()
+    expect(router.resolve('/en/').name).toBe('home')
+    expect(router.resolve('/en/units/12/2024').name).toBe('unit-year')
+    expect(router.resolve('/en/units/12/2024/results').name).toBe('results')
+    expect(router.resolve('/en/units/12/2024/travel').params.module).toBe('travel')
+    expect(router.resolve('/en/units/12/2024/nonsense').name).toBe('not-found')
   })
 
   it('lets admins into admin pages', async () => {

@@ -36,7 +36,7 @@ export function createAppRouter(
       // Already signed in: go where the sign-in was meant to lead.
       const session = useSessionStore(pinia)
       await session.ensureLoaded()
-      if (session.isSignedIn) return safeReturnTo(to.query.return_to, `/${locale}/units`)
+      if (session.isSignedIn) return safeReturnTo(to.query.return_to, `/${locale}/`)
       return true
     }
     if (!to.meta.requiresAuth) return true

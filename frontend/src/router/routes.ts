@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router'
 
+import { MODULES } from '@/domain/modules'
 import { DEFAULT_LOCALE, isSupportedLocale, preferredLocale, SUPPORTED_LOCALES } from '@/i18n'
 
 declare module 'vue-router' {
@@ -14,18 +15,42 @@ declare module 'vue-router' {
 }
 
 const LOCALE_PARAM = `:locale(${SUPPORTED_LOCALES.join('|')})`
+const UNIT_YEAR = ':unitId(\\d+)/:year(\\d{4})'
 
 export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     name: 'root',
-    redirect: () => `/${preferredLocale()}/units`,
+    redirect: () => `/${preferredLocale()}/`,
   },
   {
     path: `/${LOCALE_PARAM}`,
     component: () => import('@/layouts/MainLayout.vue'),
     children: [
-      { path: '', name: 'home', redirect: (to) => ({ name: 'units', params: to.params }) },
+      {
+        path: '',
+        name: 'home',
+        component: () => import('@/pages/WorkspacePage.vue'),
+        meta: { requiresAuth: true, titleKey: 'workspace.title' },
+      },
+      {
+        path: `units/${UNIT_YEAR}`,
+        name: 'unit-year',
+        component: () => import('@/pages/UnitYearPage.vue'),
+        meta: { requiresAuth: true, titleKey: 'unitYear.title' },
+      },
+      {
+        path: `units/${UNIT_YEAR}/results`,
+        name: 'results',
+        component: () => import('@/pages/ResultsPage.vue'),
+        meta: { requiresAuth: true, titleKey: 'results.title' },
+      },
+      {
+        path: `units/${UNIT_YEAR}/:module(${MODULES.join('|')})`,
+        name: 'module',
+        component: () => import('@/pages/ModulePage.vue'),
+        meta: { requiresAuth: true, titleKey: 'module.title' },
+      },
       {
         path: 'sign-in',
         name: 'sign-in',

@@ -8,7 +8,7 @@ import { useSessionStore } from './session'
 const session: Session = {
   user: { id: 'u-1', display_name: 'Ada Lovelace', email: null },
   roles: [{ role: 'principal', unit_id: 7, unit_code: 'LAB' }],
-  permissions: { admin: false, units: [7] },
+  permissions: { admin: false, units: [7], manage: [7], reporting: false },
   csrf_token: 'tok',
 }
 

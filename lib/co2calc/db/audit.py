@@ -6,6 +6,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from psycopg import Connection
 
 __all__ = ["insert", "list_audit"]
@@ -53,12 +55,27 @@ def list_audit(
     actor_id: int | None,
     limit: int,
     offset: int,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
+    """Audit rows, newest first; ``since`` inclusive, ``until`` exclusive."""
     where, args = ["true"], []
-    for column, value in (("resource", resource), ("unit_id", unit_id), ("actor_id", actor_id)):
+    for column, value in (
+        ("a.resource", resource),
+        ("a.unit_id", unit_id),
+        ("a.actor_id", actor_id),
+        ("a.action", action),
+    ):
         if value is not None:
             where.append(f"{column} = %s")
             args.append(value)
+    if since is not None:
+        where.append("a.at >= %s")
+        args.append(since)
+    if until is not None:
+        where.append("a.at < %s")
+        args.append(until)
     rows = conn.execute(
         "select a.*, u.display_name as actor_name, count(*) over () as total from audit_log a"
         " left join app_user u on u.id = a.actor_id where "

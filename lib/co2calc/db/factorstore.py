@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from psycopg import Connection
 
-__all__ = ["active_set", "facilities", "factor_rows", "insert_set", "reference_stamp", "rooms"]
+__all__ = [
+    "active_set",
+    "facilities",
+    "factor_rows",
+    "fx_rates",
+    "hicp_values",
+    "insert_set",
+    "reference_stamp",
+    "rooms",
+]
 
 
 def active_set(conn: Connection, year: int) -> dict[str, Any] | None:
@@ -74,7 +83,26 @@ def reference_stamp(conn: Connection, year: int) -> tuple:
         "select (select id from factor_set where year = %s and active) as set_id,"
         " (select max(updated_at) from room) as rooms,"
         " (select count(*) from room) as room_count,"
-        " (select max(updated_at) from research_facility where year = %s) as facilities",
+        " (select max(updated_at) from research_facility where year = %s) as facilities,"
+        " (select (max(changed_at), count(*))::text from fx_rate) as fx,"
+        " (select (max(changed_at), count(*))::text from hicp) as hicp",
         (year, year),
     ).fetchone()
-    return (row["set_id"], row["rooms"], row["room_count"], row["facilities"])
+    return (
+        row["set_id"],
+        row["rooms"],
+        row["room_count"],
+        row["facilities"],
+        row["fx"],
+        row["hicp"],
+    )
+
+
+def fx_rates(conn: Connection) -> list[dict[str, Any]]:
+    """Refreshed ECB annual rates (they override the packaged ones)."""
+    return conn.execute("select year, currency, units_per_eur from fx_rate").fetchall()
+
+
+def hicp_values(conn: Connection) -> list[dict[str, Any]]:
+    """Refreshed euro-area HICP annual indexes (one base, as published)."""
+    return conn.execute("select year, index from hicp order by year").fetchall()

@@ -83,6 +83,9 @@ def main() -> None:
     from co2calc.dev.gateway import Gateway, serve_in_thread
 
     gateway = Gateway()
+    from co2calc.dev.s3proxy import store_mounts  # /s3/ uploads, /_notify/s3 → s3-notify
+
+    gateway.extra.update(store_mounts(gateway, os.environ["CO2CALC_S3_ENDPOINT_URL"]))
     bus = _start_bus(stack, port)
     server, _ = serve_in_thread(gateway, port=port)
     stack.callback(server.shutdown)

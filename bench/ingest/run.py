@@ -1,0 +1,291 @@
+"""Import throughput, end to end, against a raw COPY of the same rows.
+
+    uv run python bench/ingest/run.py [--rows 100000]
+
+Starts its own stack on loopback (PostgreSQL cluster under .data/bench, a fresh
+database; SeaweedFS with its filer webhook; every function behind the dev
+gateway with the /s3 and /_notify/s3 mounts; the dev event bus), then for a
+travel (plane) CSV and a purchases CSV of ``--rows`` rows each:
+
+    end to end   POST /api/uploads → presigned POST through the gateway → webhook →
+                 s3-notify → bus → ingest → entries + emissions committed, job succeeded
+    raw COPY     the same entry and emission rows (already computed) COPY'd into
+                 plain tables shaped like entry/emission (no validation, no compute)
+
+Goals: ≥ 25,000 rows/s end to end and ≤ 5× the raw COPY time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / ".data" / "bench"
+AIRPORTS = ["GVA", "ZRH", "LHR", "CDG", "FRA", "AMS", "JFK", "BCN", "MAD", "FCO", "VIE", "BER"]
+CABINS = ["economy", "economy", "economy", "business", "premium_economy"]
+
+
+def travel_csv(n: int) -> bytes:
+    rnd = random.Random(1)
+    lines = ["origin,destination,date,trips,cabin_class,round_trip"]
+    for _ in range(n):
+        a, b = rnd.sample(AIRPORTS, 2)
+        lines.append(
+            f"{a},{b},2025-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d},"
+            f"{rnd.randint(1, 3)},{rnd.choice(CABINS)},{rnd.choice(['true', 'false'])}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def purchases_csv(n: int, codes: list[str]) -> bytes:
+    rnd = random.Random(2)
+    lines = ["item;supplier;quantity;amount;currency;purchase_code"]
+    for i in range(n):
+        amount = f"{rnd.randint(10, 20000)},{rnd.randint(0, 99):02d}"  # decimal comma
+        lines.append(
+            f"Item {i};Supplier {i % 97};{rnd.randint(1, 5)};{amount};"
+            f"{rnd.choice(['CHF', 'EUR', 'USD'])};{rnd.choice(codes)}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--pg-port", type=int, default=54359)
+    parser.add_argument("--s3-base", type=int, default=27333)
+    args = parser.parse_args()
+
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    from co2calc.dev.services import LocalPostgres, LocalSeaweed
+
+    pg = LocalPostgres(DATA / "pg", port=args.pg_port)
+    pg.start()
+    os.environ["CO2CALC_DATABASE_URL"] = pg.ensure_database("co2calc_bench", fresh=True)
+    os.environ["CO2CALC_IMPORT_MAX_ROWS"] = str(max(args.rows, 200_000))
+    from co2calc.dev.eventbus import EventBus
+    from co2calc.dev.gateway import Gateway, serve_in_thread
+    from co2calc.dev.s3proxy import NOTIFY_PATH, store_mounts
+    from co2calc.migrate import migrate
+
+    migrate()
+    gateway = Gateway()
+    server, _ = serve_in_thread(gateway)
+    url = f"http://127.0.0.1:{server.port}"
+    store = LocalSeaweed(
+        DATA / "s3",
+        base=args.s3_base,
+        access_key="bench",
+        secret_key="bench-secret",
+        notify_url=f"{url}{NOTIFY_PATH}",
+    )
+    store.start()
+    os.environ.update(
+        {
+            "CO2CALC_S3_ENDPOINT_URL": store.endpoint,
+            "CO2CALC_S3_ACCESS_KEY_ID": "bench",
+            "CO2CALC_S3_SECRET_ACCESS_KEY": "bench-secret",
+        }
+    )
+    gateway.extra.update(store_mounts(gateway, store.endpoint))
+    bus = EventBus(resolve=lambda name: f"{url}/_events/{name}", schedules=False).start()
+    os.environ["K_SINK"] = bus.url
+    from co2calc.demo import demo_directory
+
+    directory = DATA / "directory.json"  # year creation runs directory-sync on the bus
+    directory.write_text(demo_directory().model_dump_json())
+    os.environ["CO2CALC_DIRECTORY_PROVIDER"] = "file"
+    os.environ["CO2CALC_DIRECTORY_FILE"] = str(directory)
+    from co2calc.settings import get_settings
+    from co2calc.uploads import reset_client
+
+    get_settings.cache_clear()
+    reset_client()
+    try:
+        results = _run(url, bus, args.rows)
+    finally:
+        bus.stop()
+        server.shutdown()
+        store.stop()
+        from co2calc.db import close_pool
+
+        close_pool()
+        pg.drop_database("co2calc_bench")
+        pg.stop()
+    print(json.dumps(results, indent=1))
+
+
+def _session(person_id: str):
+    from co2calc.auth.sessions import start_session
+    from co2calc.db import sessions as sql
+    from co2calc.db import transaction
+
+    with transaction(all_units=True) as conn:
+        user_id = sql.upsert_user(conn, "bench", f"oid-{person_id}", person_id, None, person_id)
+        token, csrf = start_session(conn, user_id)
+    return token, csrf
+
+
+def _run(url: str, bus, rows: int) -> dict:
+    import httpx
+
+    from co2calc.db import transaction
+    from co2calc.demo import DEMO_USERS, demo_directory
+    from co2calc.directory import sync
+    from co2calc.factors import load_shipped_factor_set
+
+    sync(demo_directory())
+    year = 2025
+    admin_token, admin_csrf = _session(DEMO_USERS[0].person_id)
+    token, csrf = _session(DEMO_USERS[1].person_id)
+    from co2calc.auth.sessions import SESSION_COOKIE as cookie
+
+    admin = httpx.Client(
+        base_url=url,
+        headers={"Cookie": f"{cookie}={admin_token}", "X-CSRF-Token": admin_csrf},
+        timeout=600,
+    )
+    principal = httpx.Client(
+        base_url=url, headers={"Cookie": f"{cookie}={token}", "X-CSRF-Token": csrf}, timeout=600
+    )
+    assert admin.post("/api/years", json={"year": year}).status_code in (201, 409)
+    bus.wait_idle(60)
+    with transaction(all_units=True) as conn:
+        unit_id = conn.execute("select id from org_unit where code = 'ENAC-CLIM-LAB1'").fetchone()[
+            "id"
+        ]
+    codes = sorted(
+        {
+            f.key.split(":", 1)[1]
+            for f in load_shipped_factor_set(year).factors
+            if f.module == "purchases" and f.key.startswith("code:")
+        }
+    )
+    out = {}
+    for label, module, submodule, content in (
+        ("travel/plane", "travel", "plane", travel_csv(rows)),
+        (
+            "purchases/consumables",
+            "purchases",
+            "consumables",
+            purchases_csv(rows, codes or ["44121700"]),
+        ),
+    ):
+        started = time.perf_counter()
+        grant = principal.post(
+            "/api/uploads",
+            json={
+                "year": year,
+                "unit_id": unit_id,
+                "module": module,
+                "submodule": submodule,
+                "filename": "bench.csv",
+                "content_type": "text/csv",
+            },
+        ).json()
+        r = principal.post(
+            grant["url"], data=grant["fields"], files={"file": ("bench.csv", content, "text/csv")}
+        )
+        assert r.status_code in (200, 204), r.text
+        job_id = grant["job"]["id"]
+        while True:
+            job = principal.get(f"/api/uploads/jobs/{job_id}").json()
+            if job["status"] in ("succeeded", "failed"):
+                break
+            time.sleep(0.05)
+        e2e = time.perf_counter() - started
+        assert job["status"] == "succeeded", job
+        copy_s, n_emissions = _raw_copy(job_id)
+        out[label] = {
+            "rows": rows,
+            "bytes": len(content),
+            "end_to_end_s": round(e2e, 2),
+            "end_to_end_rows_per_s": round(rows / e2e),
+            "ingest_rows_per_s (job)": job["rows_per_second"],
+            "flagged": _flagged(job_id),
+            "emission_rows": n_emissions,
+            "raw_copy_plain_s": round(copy_s["plain"], 2),
+            "raw_copy_plain_rows_per_s": round(rows / copy_s["plain"]),
+            "raw_copy_constrained_s": round(copy_s["constrained"], 2),
+            "raw_copy_constrained_rows_per_s": round(rows / copy_s["constrained"]),
+            "ratio_end_to_end_vs_plain_copy": round(e2e / copy_s["plain"], 2),
+            "ratio_end_to_end_vs_constrained_copy": round(e2e / copy_s["constrained"], 2),
+        }
+        print(label, json.dumps(out[label]), flush=True)
+    return out
+
+
+def _flagged(job_id: str) -> int:
+    from co2calc.db import transaction
+
+    with transaction(all_units=True) as conn:
+        return conn.execute(
+            "select count(*) as n from entry where import_job = %s and flag_reason is not null",
+            (job_id,),
+        ).fetchone()["n"]
+
+
+def _raw_copy(job_id: str) -> tuple[dict[str, float], int]:
+    """COPY the job's entry and emission rows into tables shaped like entry/emission:
+    ``plain`` (no index, no foreign key) and ``constrained`` (the same indexes and
+    foreign keys as the real tables; COPY into the real ones is refused under RLS)."""
+    from co2calc.db import transaction
+    from co2calc.db.entries import EMISSION_COLUMNS
+    from co2calc.db.ingest import ENTRY_COPY_COLUMNS
+
+    with transaction(all_units=True) as conn:
+        ecols, mcols = ", ".join(ENTRY_COPY_COLUMNS), ", ".join(EMISSION_COLUMNS)
+        entries = conn.execute(
+            f"select {ecols} from entry where import_job = %s", (job_id,)
+        ).fetchall()
+        emissions = conn.execute(
+            f"select {', '.join('m.' + c for c in EMISSION_COLUMNS)} from emission m"
+            " join entry e on e.id = m.entry_id where e.import_job = %s",
+            (job_id,),
+        ).fetchall()
+        entry_rows = [tuple(r.values()) for r in entries]
+        for i, r in enumerate(entry_rows):  # jsonb as text, as the importer sends it
+            entry_rows[i] = (*r[:7], json.dumps(r[7]), *r[8:])
+        emission_rows = [tuple(r.values()) for r in emissions]
+    import psycopg
+
+    elapsed = {}
+    # the database owner (the app's pool drops to a role that may not create tables)
+    with psycopg.connect(os.environ["CO2CALC_DATABASE_URL"]) as conn:
+        for variant in ("plain", "constrained"):
+            like = " including all" if variant == "constrained" else " including defaults"
+            conn.execute(f"create table raw_entry (like entry{like})")
+            conn.execute(f"create table raw_emission (like emission{like})")
+            if variant == "constrained":  # the same foreign keys as entry and emission
+                conn.execute(
+                    "alter table raw_entry add foreign key (report_id) references report (id),"
+                    " add foreign key (unit_id) references org_unit (id),"
+                    " add foreign key (created_by) references app_user (id),"
+                    " add foreign key (updated_by) references app_user (id)"
+                )
+                conn.execute(
+                    "alter table raw_emission add foreign key (entry_id) references raw_entry (id),"
+                    " add foreign key (unit_id) references org_unit (id)"
+                )
+            started = time.perf_counter()
+            with conn.cursor().copy(f"copy raw_entry ({ecols}) from stdin") as copy:
+                for row in entry_rows:
+                    copy.write_row(row)
+            with conn.cursor().copy(f"copy raw_emission ({mcols}) from stdin") as copy:
+                for row in emission_rows:
+                    copy.write_row(row)
+            elapsed[variant] = time.perf_counter() - started
+            conn.execute("drop table raw_emission")
+            conn.execute("drop table raw_entry")
+    return elapsed, len(emission_rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The year lifecycle's rules: the completeness check and the reduction trajectory."""

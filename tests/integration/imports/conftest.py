@@ -1,0 +1,208 @@
+"""The import stack: gateway (+ /s3 and /_notify/s3 mounts), SeaweedFS with its filer
+webhook pointing at the gateway, and the dev event bus delivering to ``ingest``.
+
+Its own SeaweedFS (the session ``s3`` store has no webhook): base port
+``CO2CALC_TEST_S3_NOTIFY_BASE`` (default 25333), data under ``.data/test/s3-notify``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+DATA = ROOT / ".data" / "test" / "s3-notify"
+BASE = int(os.environ.get("CO2CALC_TEST_S3_NOTIFY_BASE", "25333"))
+KEY, SECRET = "co2calc-imports", "co2calc-imports-secret"  # throwaway local identity
+EVENTS = ROOT / "tests" / "events"
+
+
+def _load_event(name: str) -> dict:
+    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def load_event():
+    """``load_event(name)`` → a recorded payload from tests/events/ (a fresh dict)."""
+    return _load_event
+
+
+def _reset() -> None:
+    from co2calc.db import close_pool
+    from co2calc.ingest.settings import import_settings
+    from co2calc.settings import get_settings
+    from co2calc.uploads import reset_client
+
+    close_pool()
+    get_settings.cache_clear()
+    import_settings.cache_clear()
+    reset_client()
+
+
+@dataclass
+class Stack:
+    url: str  # the import gateway
+    bus: object
+    store: object
+    s3: dict[str, str]  # boto3 client kwargs
+
+
+@pytest.fixture(scope="session")
+def stack(pg: str, demo) -> Iterator[Stack]:
+    from co2calc.dev.eventbus import EventBus
+    from co2calc.dev.gateway import Gateway, serve_in_thread
+    from co2calc.dev.s3proxy import NOTIFY_PATH, store_mounts
+    from co2calc.dev.services import LocalSeaweed
+
+    saved = {
+        k: os.environ.get(k)
+        for k in (
+            "CO2CALC_S3_ENDPOINT_URL",
+            "CO2CALC_S3_ACCESS_KEY_ID",
+            "CO2CALC_S3_SECRET_ACCESS_KEY",
+            "K_SINK",
+            "CO2CALC_DIRECTORY_PROVIDER",
+            "CO2CALC_DIRECTORY_FILE",
+        )
+    }
+    from co2calc.demo import demo_directory
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    directory = DATA / "directory.json"  # year creation triggers directory-sync on the bus
+    directory.write_text(demo_directory().model_dump_json())
+    os.environ["CO2CALC_DIRECTORY_PROVIDER"] = "file"
+    os.environ["CO2CALC_DIRECTORY_FILE"] = str(directory)
+    gateway = Gateway()
+    server, _ = serve_in_thread(gateway)
+    url = f"http://127.0.0.1:{server.port}"
+    store = LocalSeaweed(
+        DATA, base=BASE, access_key=KEY, secret_key=SECRET, notify_url=f"{url}{NOTIFY_PATH}"
+    )
+    store.start()
+    gateway.extra.update(store_mounts(gateway, store.endpoint))
+    os.environ.update(
+        {
+            "CO2CALC_S3_ENDPOINT_URL": store.endpoint,
+            "CO2CALC_S3_ACCESS_KEY_ID": KEY,
+            "CO2CALC_S3_SECRET_ACCESS_KEY": SECRET,
+        }
+    )
+    bus = EventBus(
+        resolve=lambda name: f"{url}/_events/{name}", backoff_scale=0.001, schedules=False
+    ).start()
+    os.environ["K_SINK"] = bus.url
+    _reset()
+    yield Stack(
+        url,
+        bus,
+        store,
+        {
+            "endpoint_url": store.endpoint,
+            "aws_access_key_id": KEY,
+            "aws_secret_access_key": SECRET,
+            "region_name": "us-east-1",
+        },
+    )
+    bus.stop()
+    server.shutdown()
+    store.stop()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    _reset()
+
+
+@dataclass
+class Uploader:
+    """A signed-in person talking to the import gateway."""
+
+    client: httpx.Client
+    csrf: str
+
+    def get(self, path: str, **kw) -> httpx.Response:
+        return self.client.get(path, **kw)
+
+    def post(self, path: str, **kw) -> httpx.Response:
+        return self.client.post(path, headers={"X-CSRF-Token": self.csrf}, **kw)
+
+    def grant(self, **body) -> httpx.Response:
+        return self.post("/api/uploads", json=body)
+
+    def send(self, grant: dict, content: bytes, filename: str = "data.csv") -> httpx.Response:
+        """The browser's part: POST the file to the same-origin presigned URL."""
+        ctype = grant["fields"]["Content-Type"]
+        return self.client.post(
+            grant["url"], data=grant["fields"], files={"file": (filename, content, ctype)}
+        )
+
+    def wait(self, job_id: str, bus, timeout: float = 120) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.get(f"/api/uploads/jobs/{job_id}").json()
+            if job["status"] in ("succeeded", "failed") and bus.wait_idle(timeout=1):
+                return job
+            dead = [d for d in bus.dead_letters if d.subscriber == "ingest"]
+            assert not dead, f"ingest dead-lettered: {dead[-1].error} ({job})"
+            time.sleep(0.1)
+        raise AssertionError(f"job {job_id} did not finish: {job}")
+
+
+@pytest.fixture(scope="session")
+def as_person(stack: Stack, sign_in):
+    clients: list[httpx.Client] = []
+
+    def make(person_id: str) -> Uploader:
+        caller = sign_in(person_id)
+        from co2calc.auth.sessions import SESSION_COOKIE
+
+        client = httpx.Client(
+            base_url=stack.url, headers={"Cookie": f"{SESSION_COOKIE}={caller.token}"}, timeout=60
+        )
+        clients.append(client)
+        return Uploader(client, caller.csrf)
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture(scope="session")
+def unit_ids(pg, demo) -> dict[str, int]:
+    from co2calc.db import transaction
+
+    with transaction(all_units=True) as conn:
+        rows = conn.execute("select id, code from org_unit").fetchall()
+    return {r["code"]: r["id"] for r in rows}
+
+
+def ensure_year(uploader: Uploader, year: int) -> int:
+    """Create ``year`` (409 if it exists) with the shipped 2025 factors stored for it."""
+    from co2calc.db import transaction
+    from co2calc.factors import FactorSet, load_shipped_factor_set
+    from co2calc.factorstore import store_factor_set
+
+    r = uploader.post("/api/years", json={"year": year})
+    assert r.status_code in (201, 409), r.text
+    if r.status_code == 201:
+        shipped = load_shipped_factor_set(2025)
+        with transaction(all_units=True) as conn:
+            store_factor_set(
+                conn, FactorSet.of(f"test-{year}", year, shipped.gwp_set, shipped.factors)
+            )
+    return year
+
+
+@pytest.fixture(scope="session")
+def make_year(as_person):
+    from co2calc.demo import DEMO_USERS
+
+    return lambda year: ensure_year(as_person(DEMO_USERS[0].person_id), year)
