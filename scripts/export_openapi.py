@@ -27,7 +27,8 @@ __all__ = ["TARGET", "render"]
 
 def render(document: dict[str, Any] | None = None) -> str:
     """The document as committed: indented, keys in the builder's order, final newline."""
-    return json.dumps(build_openapi() if document is None else document, indent=1, ensure_ascii=False) + "\n"
+    doc = build_openapi() if document is None else document
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

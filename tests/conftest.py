@@ -145,8 +145,15 @@ def sign_in(gateway: str, demo) -> Iterator[Callable[[str], Caller]]:
 
     def make(person_id: str) -> Caller:
         with transaction(all_units=True) as conn:
-            user_id = sql.upsert_user(
-                conn, "test-tenant", f"oid-{person_id}", f"Person {person_id}", None, person_id
+            row = conn.execute(
+                "select id from app_user where person_id = %s", (person_id,)
+            ).fetchone()  # signed in through the issuer before: reuse that account
+            user_id = (
+                row["id"]
+                if row
+                else sql.upsert_user(
+                    conn, "test-tenant", f"oid-{person_id}", f"Person {person_id}", None, person_id
+                )
             )
             token, csrf = start_session(conn, user_id)
         client = httpx.Client(

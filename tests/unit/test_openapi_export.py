@@ -33,7 +33,9 @@ def test_committed_document_equals_build_openapi() -> None:
     # when the routes build theirs now
     built = build_openapi()
     # then they are the same (re-export with scripts/export_openapi.py otherwise)
-    assert committed == built, "frontend/src/api/openapi.json is stale: run scripts/export_openapi.py"
+    assert committed == built, (
+        "frontend/src/api/openapi.json is stale: run scripts/export_openapi.py"
+    )
 
 
 def test_committed_file_is_exactly_what_the_script_writes() -> None:

@@ -29,7 +29,8 @@ def _act_as_app_role(conn: Connection) -> None:
     role = get_settings().db_role
     if role:
         row = conn.execute(
-            "select pg_has_role(current_user, oid, 'MEMBER') as ok from pg_roles where rolname = %s",
+            "select pg_has_role(current_user, oid, 'MEMBER') as ok from pg_roles"
+            " where rolname = %s",
             (role,),
         ).fetchone()
         if row and row["ok"]:

@@ -103,6 +103,9 @@ class Gateway:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
+        if any(ord(c) < 32 for c in path):  # control characters never name a resource
+            err = NotFound("No resource at this path.")
+            return problem_response(err)(environ, start_response)
         for prefix, app in sorted(self.extra.items(), key=lambda kv: -len(kv[0])):
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 return app(environ, start_response)

@@ -45,6 +45,7 @@ __all__ = ["Api", "Authenticator", "json_response", "problem_response"]
 PROBLEM_JSON = "application/problem+json"
 CSRF_HEADER = "X-CSRF-Token"
 MAX_JSON_BODY = 1_000_000
+MAX_ID = 2**31 - 1  # integer path parameters (ids, years) beyond this name nothing
 UNSAFE_METHODS = frozenset({"POST", "PUT", "DELETE"})
 
 Authenticator = Callable[[Request], Any]  # returns a Principal or None
@@ -165,6 +166,8 @@ class Api:
         except WzNotFound:
             raise NotFound(f"No resource at {request.path}.") from None
         route = self.routes[index]
+        if any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in params.values()):
+            raise NotFound(f"No resource at {request.path}.")
 
         ctx.principal = self.authenticate(request)
         if route.access == "user" and ctx.principal is None:

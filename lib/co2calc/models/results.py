@@ -182,7 +182,7 @@ class YearChange(BaseModel):
     method: str
 
 
-class Target(BaseModel):
+class TrajectoryTarget(BaseModel):
     year: int
     reduction: Decimal
     target_kg: Decimal
@@ -214,7 +214,7 @@ class Trajectory(BaseModel):
     baseline_kg: Decimal | None
     baseline_note: str | None
     actual_kg: Decimal
-    targets: list[Target]
+    targets: list[TrajectoryTarget]
     path_kg: Decimal | None = Field(description="objectives path at this year")
     gap_kg: Decimal | None = Field(description="actual − path (positive: above the path)")
     on_track: bool | None

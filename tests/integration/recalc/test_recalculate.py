@@ -9,7 +9,7 @@ from co2calc.db import connection, transaction
 from co2calc.factorstore import store_factor_set
 from co2calc.recalc import handle_event, recalculate
 
-YEAR = 2071
+YEAR = 2087
 
 
 def test_factor_change_recomputes_exactly_the_affected_entries(
