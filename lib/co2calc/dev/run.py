@@ -109,12 +109,18 @@ def main() -> None:
     stack.close()
 
 
-def _start_issuer(stack: contextlib.ExitStack, public_url: str) -> str | None:
-    try:
-        from co2calc.dev.oidc import start_demo_issuer
-    except ImportError:
-        return None
-    return start_demo_issuer(stack, DATA / "oidc", public_url)
+def _start_issuer(stack: contextlib.ExitStack, public_url: str) -> str:
+    """The OIDC test issuer (HTTPS, trustme CA) with the demo users; env points auth at it."""
+    from co2calc.dev.oidc import TestIssuer
+
+    port = int(os.environ.get("CO2CALC_OIDC_PORT", "8443"))
+    issuer = TestIssuer(
+        DATA / "oidc", port=port, redirect_uris=[f"{public_url}/api/auth/callback"]
+    ).start()
+    stack.callback(issuer.stop)
+    for key, value in issuer.env().items():
+        os.environ.setdefault(key, value)
+    return issuer.url
 
 
 def _start_bus(stack: contextlib.ExitStack, port: int) -> str:
