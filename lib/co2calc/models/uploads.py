@@ -44,11 +44,11 @@ class ImportJob(BaseModel):
     id: str
     status: JobStatus
     phase: str
-    year: int
+    year: int | None  # None only for jobs re-created by maintenance without a target
     unit_id: int | None
     unit_code: str | None = None
-    module: str
-    submodule: str
+    module: str | None
+    submodule: str | None
     mode: str
     valid_rows_only: bool
     object_key: str
