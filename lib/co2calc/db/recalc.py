@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from co2calc.db.entries import EMISSION_COLUMNS  # one definition of the emission row
+
 if TYPE_CHECKING:
     from psycopg import Connection
 
@@ -39,24 +41,6 @@ __all__ = [
 _LOCK_RUNNER = 0x5EC0
 _LOCK_REQUEST = 0x5EC1
 
-EMISSION_COLUMNS = (
-    "entry_id",
-    "unit_id",
-    "year",
-    "module",
-    "submodule",
-    "leaf",
-    "scope",
-    "category",
-    "kg_co2e",
-    "quantity",
-    "quantity_unit",
-    "factor_id",
-    "factor_version",
-    "uncertainty",
-    "factor_uncertainty",
-    "estimate",
-)
 _ENTRY_COLUMNS = ("id", "version", "kg", "estimate", "flag_reason", "flag_detail", "n_rows")
 
 
