@@ -9,7 +9,7 @@ from typing import Any
 
 from co2calc.db import maintenance as sql
 from co2calc.db import transaction
-from co2calc.directory import SyncReport, sync
+from co2calc.directory import SyncReport, guarded_sync
 from co2calc.directory.providers import provider_from_settings
 from co2calc.obs import log_event
 
@@ -17,9 +17,12 @@ __all__ = ["run_directory_sync", "run_maintenance"]
 
 
 def run_directory_sync() -> SyncReport:
-    """Fetch the directory and apply it; a failing directory raises and changes nothing."""
+    """Fetch the directory and apply it; a failing directory raises and changes nothing.
+
+    A snapshot that would remove too many roles is refused (``SnapshotRejected``).
+    """
     snapshot = provider_from_settings().fetch()
-    report = sync(snapshot)
+    report = guarded_sync(snapshot)
     log_event(
         "directory synced",
         units=report.units,

@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from co2calc.directory import DirectoryUnavailable
-from co2calc.directory.http_provider import HttpProvider, SnapshotRejected, guarded_sync
+from co2calc.directory import DirectoryUnavailable, SnapshotRejected, guarded_sync
+from co2calc.directory.http_provider import HttpProvider
 
 
 class _Server:
@@ -117,3 +117,31 @@ def test_guard_refuses_mass_removal_unless_forced(demo):
     # the demo snapshot (at most a few test-only roles fewer) passes the guard
     report = guarded_sync(demo)
     assert report.roles_removed <= before[0] / 2
+
+
+def test_scheduled_sync_refuses_a_gutted_directory_file(demo, tmp_path, monkeypatch):
+    """The directory-sync function's path (file provider from settings) applies the guard."""
+    from co2calc.settings import get_settings
+    from co2calc.tasks import run_directory_sync
+
+    data = json.loads(demo.model_dump_json())
+    for person in data["people"]:
+        person["roles"] = []
+    gutted = tmp_path / "gutted.json"
+    gutted.write_text(json.dumps(data))
+    monkeypatch.setenv("CO2CALC_DIRECTORY_PROVIDER", "file")
+    monkeypatch.setenv("CO2CALC_DIRECTORY_FILE", str(gutted))
+    get_settings.cache_clear()
+    try:
+        before = _counts()
+        with pytest.raises(SnapshotRejected, match="would remove"):
+            run_directory_sync()
+        assert _counts() == before
+        whole = tmp_path / "demo.json"
+        whole.write_text(demo.model_dump_json())
+        monkeypatch.setenv("CO2CALC_DIRECTORY_FILE", str(whole))
+        get_settings.cache_clear()
+        assert run_directory_sync().people == len(demo.people)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

@@ -320,7 +320,7 @@ def refresh_roles(settings: Settings, identity: Identity) -> None:
     if not settings.directory_sync_on_login or identity.person_id is None:
         return
     try:
-        from co2calc.directory.http_provider import guarded_sync
+        from co2calc.directory import guarded_sync
         from co2calc.directory.providers import provider_from_settings
 
         report = guarded_sync(provider_from_settings(settings).fetch(), settings=settings)

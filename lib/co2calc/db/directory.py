@@ -12,6 +12,7 @@ from co2calc.db.units import upsert_unit
 __all__ = [
     "deactivate_people_except",
     "deactivate_units_except",
+    "directory_role_keys",
     "replace_directory_roles",
     "upsert_person",
     "upsert_unit",
@@ -64,3 +65,12 @@ def replace_directory_roles(conn: Connection, roles: list[tuple[str, str, int | 
         " do update set synced_at = now()"
     )
     return removed
+
+
+def directory_role_keys(conn: Connection) -> set[tuple[str, str, str | None]]:
+    """(person_id, role, unit code) of every directory-sourced role (the sync guard)."""
+    rows = conn.execute(
+        "select r.person_id, r.role, u.code from role_assignment r"
+        " left join org_unit u on u.id = r.unit_id where r.source = 'directory'"
+    ).fetchall()
+    return {(r["person_id"], r["role"], r["code"]) for r in rows}

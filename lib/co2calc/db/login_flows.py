@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 __all__ = [
     "consume_flow",
     "create_flow",
-    "directory_role_keys",
     "flow_state",
     "revoke_sessions_of_user",
     "unlink_person",
@@ -57,15 +56,6 @@ def revoke_sessions_of_user(conn: Connection, user_id: int) -> int:
         (user_id,),
     )
     return cur.rowcount
-
-
-def directory_role_keys(conn: Connection) -> set[tuple[str, str, str | None]]:
-    """(person_id, role, unit code) of every directory-sourced role (the sync guard)."""
-    rows = conn.execute(
-        "select r.person_id, r.role, u.code from role_assignment r"
-        " left join org_unit u on u.id = r.unit_id where r.source = 'directory'"
-    ).fetchall()
-    return {(r["person_id"], r["role"], r["code"]) for r in rows}
 
 
 def unlink_person(conn: Connection, person_id: str, tenant_id: str, object_id: str) -> list[int]:

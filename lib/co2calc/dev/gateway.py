@@ -2,6 +2,9 @@
 
 - ``/api/<prefix>/…`` → the HTTP function with the longest matching prefix,
   the path passed on unchanged (Knative does not strip prefixes either);
+  cluster-local functions (``public=False``, e.g. s3-notify) are not served
+  here, as the ingress would not (the object store reaches s3-notify through
+  its own mount, see ``co2calc.dev.s3proxy``);
 - ``/_events/<name>`` → a CloudEvent function (what the dev event bus calls);
 - everything else → the built SPA (``frontend/dist``), with ``index.html``
   for client-side routes.
@@ -110,7 +113,7 @@ class Gateway:
             if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
                 return app(environ, start_response)
         fn = wiring.http_function_for_path(path)
-        if fn is not None:
+        if fn is not None and fn.public:  # cluster-local functions stay off the ingress
             return self.http[fn.name](environ, start_response)
         if path.startswith("/_events/"):
             name = path.split("/")[2]

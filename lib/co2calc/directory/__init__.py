@@ -11,8 +11,9 @@ from co2calc.directory.model import (
     DirectorySnapshot,
     DirectoryUnavailable,
     DirectoryUnit,
+    SnapshotRejected,
 )
-from co2calc.directory.sync import SyncReport, sync
+from co2calc.directory.sync import SyncReport, guarded_sync, sync
 
 __all__ = [
     "DirectoryPerson",
@@ -20,6 +21,8 @@ __all__ = [
     "DirectorySnapshot",
     "DirectoryUnavailable",
     "DirectoryUnit",
+    "SnapshotRejected",
     "SyncReport",
+    "guarded_sync",
     "sync",
 ]

@@ -1,4 +1,4 @@
-"""A generic JSON/HTTP directory provider and the mass-removal guard for syncs.
+"""A generic JSON/HTTP directory provider.
 
 ``HttpProvider(url).fetch()`` GETs a JSON document in the shape of
 ``DirectorySnapshot`` (see docs/auth.md for mapping an Accred-like API onto
@@ -6,9 +6,8 @@ it), retrying transport errors and 5xx/429 answers with exponential backoff.
 Anything else going wrong raises ``DirectoryUnavailable``: the caller changes
 nothing, so a failing directory never deletes users or roles.
 
-``guarded_sync(snapshot)`` refuses a snapshot that would remove more than
-``directory_max_role_removal`` (default half) of the existing directory roles,
-unless forced — a truncated or half-empty answer must not wipe permissions.
+Apply what it returns with ``co2calc.directory.guarded_sync``, which refuses a
+snapshot that would remove too many roles.
 """
 
 from __future__ import annotations
@@ -20,17 +19,12 @@ import httpx
 from pydantic import ValidationError
 
 from co2calc.directory.model import DirectorySnapshot, DirectoryUnavailable
-from co2calc.directory.sync import SyncReport, sync
-from co2calc.settings import Settings, get_settings
+from co2calc.settings import get_settings
 
-__all__ = ["HttpProvider", "SnapshotRejected", "guarded_sync"]
+__all__ = ["HttpProvider"]
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 MAX_SNAPSHOT_BYTES = 200_000_000
-
-
-class SnapshotRejected(DirectoryUnavailable):
-    """The snapshot looks wrong (it would remove too many roles); nothing changed."""
 
 
 class HttpProvider:
@@ -90,25 +84,3 @@ class HttpProvider:
         raise DirectoryUnavailable(
             f"directory unreachable after {self.retries + 1} attempts ({last})"
         )
-
-
-def guarded_sync(
-    snapshot: DirectorySnapshot, *, force: bool | None = None, settings: Settings | None = None
-) -> SyncReport:
-    """``sync(snapshot)`` unless it would remove too many existing directory roles."""
-    from co2calc.db import login_flows as sql
-    from co2calc.db import transaction
-
-    settings = settings or get_settings()
-    force = settings.directory_force if force is None else force
-    if not force:
-        with transaction(all_units=True) as conn:
-            existing = sql.directory_role_keys(conn)
-        wanted = {(p.person_id, r.role, r.unit) for p in snapshot.people for r in p.roles}
-        removed = len(existing - wanted)
-        if existing and removed > settings.directory_max_role_removal * len(existing):
-            raise SnapshotRejected(
-                f"the snapshot would remove {removed} of {len(existing)} directory roles;"
-                " refused (set CO2CALC_DIRECTORY_FORCE=true to apply it anyway)"
-            )
-    return sync(snapshot)

@@ -12,11 +12,16 @@ __all__ = [
     "DirectorySnapshot",
     "DirectoryUnavailable",
     "DirectoryUnit",
+    "SnapshotRejected",
 ]
 
 
 class DirectoryUnavailable(Exception):
     """The directory could not be read; nothing may be changed."""
+
+
+class SnapshotRejected(DirectoryUnavailable):
+    """The snapshot looks wrong (it would remove too many roles); nothing changed."""
 
 
 class DirectoryUnit(BaseModel):
