@@ -12,12 +12,14 @@ if TYPE_CHECKING:
 __all__ = [
     "active_factor_version",
     "emission_totals",
+    "entry_count",
     "freeze",
     "get_report",
     "inputs_hash",
     "list_reports",
     "module_states",
     "report_for",
+    "report_for_unit_code",
     "set_module_status",
 ]
 
@@ -161,3 +163,19 @@ def emission_totals(conn: Connection, report_id: int) -> dict[str, Any]:
         else:
             out["kg_co2e"] = str(r["kg"])
     return out
+
+
+def report_for_unit_code(conn: Connection, code: str, year: int) -> dict[str, Any] | None:
+    """The report of the unit with ``code`` (id, unit_id, year, status, year_status)."""
+    return conn.execute(
+        "select r.id, r.unit_id, r.year, r.status, y.status as year_status from report r"
+        " join org_unit u on u.id = r.unit_id join reporting_year y on y.year = r.year"
+        " where u.code = %s and r.year = %s",
+        (code, year),
+    ).fetchone()
+
+
+def entry_count(conn: Connection, report_id: int) -> int:
+    return conn.execute(
+        "select count(*) as n from entry where report_id = %s", (report_id,)
+    ).fetchone()["n"]

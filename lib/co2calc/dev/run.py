@@ -78,7 +78,7 @@ def main() -> None:
     _reset_settings()
     from co2calc.dev.seed import seed_demo
 
-    print(f"✓ demo data: {json.dumps(seed_demo())}", flush=True)
+    print(f"✓ demo data: {json.dumps(seed_demo(issuer=issuer or None))}", flush=True)
 
     from co2calc.dev.gateway import Gateway, serve_in_thread
 
