@@ -33,12 +33,13 @@ __all__ = [
 def load_factor_csv(
     source: str | Path, *, version: str, year: int, gwp_set: str = "AR5"
 ) -> FactorSet:
-    """Load a CSV file (path) or CSV text (``str`` containing a newline)."""
-    text = (
-        source
-        if isinstance(source, str) and "\n" in source
-        else Path(source).read_text(encoding="utf-8-sig")
-    )
+    """Load a CSV file (a ``Path``) or CSV text (a ``str``, never read as a file name).
+
+    A string is always content: text that came from a user can never make this
+    function open a file on the server.
+    """
+    text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
+    text = text.removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
     rows = list(reader)
     return parse_factor_rows(

@@ -124,3 +124,12 @@ def test_diff_added_changed_stale() -> None:
     assert [f.factor_id for f in diff.stale] == ["b"]
     assert [(c.new.factor_id, c.fields) for c in diff.changed] == [("a", ("value",))]
     assert diff_factor_sets(None, new).summary()["added"] == ["a", "c"]
+
+
+def test_a_string_is_content_never_a_file_name(tmp_path) -> None:
+    """User text naming a server file must not make the loader read it."""
+    secret = tmp_path / "secret.csv"
+    secret.write_text(HEADER + "a,travel,train,CH,0.007,kg/pkm,0.3,x,,\n")
+    with pytest.raises(FactorValidationError):
+        load_factor_csv(str(secret), version="v", year=2024)
+    assert len(load_factor_csv(secret, version="v", year=2024).factors) == 1
