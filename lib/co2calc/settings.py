@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     directory_force: bool = False  # ... unless forced
     directory_sync_on_login: bool = False  # refresh roles at sign-in (failures are logged)
 
+    # Travel: flights shorter than this (great circle) show the train alternative
+    train_alternative_km: float = Field(default=1000, ge=0, le=20000)
+
     log_level: str = "INFO"
 
 

@@ -10,21 +10,18 @@ from co2calc.models.entries import EntryEmission, EntryFlag, EntryItem, TrainAlt
 if TYPE_CHECKING:
     from co2calc.calc import CalcContext
 
-__all__ = ["DEFAULT_TRAIN_ALTERNATIVE_KM", "item", "train_alternative", "train_alternative_km"]
+__all__ = ["item", "train_alternative", "train_alternative_km"]
 
-DEFAULT_TRAIN_ALTERNATIVE_KM = Decimal(1000)
 
 
 def train_alternative_km() -> Decimal:
     """Flights whose corrected one-way distance is under this get a train alternative.
 
-    Read from settings (``CO2CALC_TRAIN_ALTERNATIVE_KM``) when the settings
-    object declares ``train_alternative_km``; 1,000 km otherwise.
+    Setting ``CO2CALC_TRAIN_ALTERNATIVE_KM`` (default 1,000 km).
     """
     from co2calc.settings import get_settings
 
-    value = getattr(get_settings(), "train_alternative_km", None)
-    return DEFAULT_TRAIN_ALTERNATIVE_KM if value is None else Decimal(str(value))
+    return Decimal(str(get_settings().train_alternative_km))
 
 
 def train_alternative(
