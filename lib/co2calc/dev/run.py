@@ -67,6 +67,9 @@ def main() -> None:
     from co2calc.migrate import migrate
 
     applied = migrate()
+    from co2calc.db import close_pool
+
+    stack.callback(close_pool)  # before PostgreSQL stops (callbacks run last-in first-out)
     print(f"✓ migrations ({applied} applied)", flush=True)
 
     directory_file = DATA / "directory.json"
