@@ -79,6 +79,24 @@ class Settings(BaseSettings):
     directory_force: bool = False  # ... unless forced
     directory_sync_on_login: bool = False  # refresh roles at sign-in (failures are logged)
 
+    # Imports (uploads function and ingest)
+    upload_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1)  # presigned POST limit
+    upload_url_expires_s: int = Field(default=900, ge=60, le=7 * 24 * 3600)
+    import_max_rows: int = Field(default=200_000, ge=1)  # data rows per file
+    import_lease_minutes: float = Field(default=15, gt=0)  # in-progress deadline
+    import_batch_rows: int = Field(default=5_000, ge=1)  # rows per COPY batch
+    import_max_reported_errors: int = Field(default=10_000, ge=1)  # lines in errors.csv
+    s3_proxy_prefix: str = "/s3"  # same-origin path of the object store for browsers
+
+    # Reference data refresh (ECB exchange rates and HICP)
+    ecb_url: str = "https://data-api.ecb.europa.eu/service/data"
+    ecb_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    ecb_retries: int = Field(default=3, ge=0, le=10)  # after the first attempt
+    ecb_backoff_s: float = Field(default=1.0, ge=0, le=60)  # 1, 2, 4 … seconds
+    ecb_breaker_failures: int = Field(default=3, ge=1, le=100)  # consecutive failed runs
+    ecb_breaker_open_minutes: float = Field(default=60.0, ge=0, le=7 * 24 * 60)
+    refresh_start_year: int = Field(default=2015, ge=1999, le=2100)
+
     # Travel: flights shorter than this (great circle) show the train alternative
     train_alternative_km: float = Field(default=1000, ge=0, le=20000)
 
