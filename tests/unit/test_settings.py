@@ -25,3 +25,13 @@ def test_train_alternative_distance_is_configurable(monkeypatch):
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_every_setting_is_documented():
+    from pathlib import Path
+
+    from co2calc.settings import Settings
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    missing = [n for n in Settings.model_fields if f"`CO2CALC_{n.upper()}`" not in doc]
+    assert not missing, f"settings missing from docs/configuration.md: {missing}"
