@@ -197,3 +197,7 @@ def _serve_gunicorn(args: argparse.Namespace) -> None:
 
     print(f"co2calc gateway on http://{args.host}:{args.port} ({args.workers} workers)", flush=True)
     _App().run()
+
+
+if __name__ == "__main__":
+    main()

@@ -50,9 +50,15 @@ _PROBLEM = {
 
 
 def all_apis() -> list[Api]:
-    """The Api of every HTTP function in the wiring table."""
+    """The Api of every public HTTP function in the wiring table.
+
+    Cluster-local functions (``public=False``, e.g. s3-notify) are not part of
+    the public API: the ingress does not route them.
+    """
     apis = []
     for fn in wiring.HTTP_FUNCTIONS:
+        if not fn.public:
+            continue
         module = importlib.import_module(f"co2calc.api.{fn.name.replace('-', '_')}")
         apis.append(module.api)
     return apis
@@ -107,6 +113,14 @@ def _operation(api: Api, route: Route, defs: dict[str, Any]) -> dict[str, Any]:
         op["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": _schema(route.body, defs, "validation")}},
+        }
+    elif route.files:
+        op["requestBody"] = {
+            "required": True,
+            "description": "the file itself, as the request body",
+            "content": {
+                ct: {"schema": {"type": "string", "contentMediaType": ct}} for ct in route.files
+            },
         }
     if route.status == 204 or route.response is None:
         op["responses"][str(route.status)] = {"description": "Done"}

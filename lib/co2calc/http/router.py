@@ -33,6 +33,8 @@ class Route:
     summary: str = ""
     tags: tuple[str, ...] = ()
     extra_responses: dict[int, str] = field(default_factory=dict)
+    # content types of a raw (file) request body the endpoint reads itself
+    files: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
