@@ -123,6 +123,8 @@ EXPECT: dict[tuple[str, str, str], frozenset[str]] = {
     ("factors", "GET", "/api/factors/hicp"): SIGNED_IN,
     ("factors", "GET", "/api/factors/rooms"): SIGNED_IN,
     ("factors", "PUT", "/api/factors/rooms"): ADMINS,
+    ("factors", "GET", "/api/factors/facilities/<int:year>"): SIGNED_IN,
+    ("factors", "PUT", "/api/factors/facilities/<int:year>"): ADMINS,
     # results: anyone who sees the unit (members, its principal, officers above it)
     ("results", "GET", "/api/results/<int:unit_id>"): READERS,
     ("results", "GET", "/api/results/<int:unit_id>/<int:year>"): READERS,

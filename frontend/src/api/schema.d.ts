@@ -353,6 +353,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/factors/facilities/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's research facilities (total use, footprint by source); ``q`` on name or unit. */
+        get: operations["factors_facilities"];
+        /** Upsert a year's research-facilities table from a CSV body (admin). */
+        put: operations["factors_upload_facilities"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/factors/fx": {
         parameters: {
             query?: never;
@@ -1040,23 +1058,6 @@ export interface paths {
         get: operations["results_unit_trajectory"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/s3-notify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Receive one webhook notification from the object store (cluster-local). */
-        post: operations["s3_notify_notify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1816,7 +1817,7 @@ export interface components {
             /** Phase */
             phase: string;
             /** Year */
-            year: number;
+            year: number | null;
             /** Unit Id */
             unit_id: number | null;
             /**
@@ -1825,9 +1826,9 @@ export interface components {
              */
             unit_code: string | null;
             /** Module */
-            module: string;
+            module: string | null;
             /** Submodule */
-            submodule: string;
+            submodule: string | null;
             /** Mode */
             mode: string;
             /** Valid Rows Only */
@@ -2053,6 +2054,49 @@ export interface components {
              */
             reduction: number;
         };
+        /** ReferenceFacility */
+        ReferenceFacility: {
+            /** Year */
+            year: number;
+            /** Name */
+            name: string;
+            /**
+             * Unit Id
+             * @description the facility's own unit
+             */
+            unit_id: number | null;
+            /** Unit Code */
+            unit_code: string | null;
+            /**
+             * Use Unit
+             * @enum {string}
+             */
+            use_unit: "hours" | "CHF" | "animal_housings";
+            /**
+             * Total Use
+             * @description the facility's total use of the year
+             */
+            total_use: number | string;
+            /**
+             * Footprint Kg
+             * @description yearly footprint by source, kg CO2e
+             */
+            footprint_kg: {
+                [key: string]: number | string;
+            };
+            /** Footprint Total Kg */
+            footprint_total_kg: number | string;
+            /**
+             * Uncertainty
+             * @description relative half-width of the 95 % interval
+             */
+            uncertainty: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** ReferenceRoom */
         ReferenceRoom: {
             /** Building */
@@ -2165,15 +2209,6 @@ export interface components {
             /** Submodule */
             submodule: string;
         };
-        /** Target */
-        Target: {
-            /** Year */
-            year: number;
-            /** Reduction */
-            reduction: number | string;
-            /** Target Kg */
-            target_kg: number | string;
-        };
         /** TopItem */
         TopItem: {
             /** Entry Id */
@@ -2223,6 +2258,15 @@ export interface components {
              * @description 1 - reduction
              */
             share_of_baseline: number;
+        };
+        /** TrajectoryTarget */
+        TrajectoryTarget: {
+            /** Year */
+            year: number;
+            /** Reduction */
+            reduction: number | string;
+            /** Target Kg */
+            target_kg: number | string;
         };
         /** Unit */
         Unit: {
@@ -5255,6 +5299,203 @@ export interface operations {
             };
         };
     };
+    factors_facilities: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description field name, '-' prefix for descending */
+                sort?: string | null;
+                /** @description free-text search */
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Items */
+                        items: components["schemas"]["ReferenceFacility"][];
+                        /** Total */
+                        total: number;
+                        /** Page */
+                        page: number;
+                        /** Page Size */
+                        page_size: number;
+                    };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Sign-in required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    factors_upload_facilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        /** @description the file itself, as the request body */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Rows */
+                        rows: number;
+                        /** Facilities */
+                        facilities: number;
+                        /** Inserted */
+                        inserted: number;
+                        /** Updated */
+                        updated: number;
+                        /**
+                         * Computed
+                         * @description facilities whose footprint was taken from their unit's report
+                         */
+                        computed: string[];
+                        /**
+                         * Recalculation Event
+                         * @description id of the recalculation CloudEvent (None when the year is not created)
+                         */
+                        recalculation_event: string | null;
+                    };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Sign-in required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description file too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid rows (all listed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     factors_fx: {
         parameters: {
             query?: {
@@ -5579,7 +5820,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the file itself, as the request body */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -5751,7 +5997,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the file itself, as the request body */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
         responses: {
             /** @description OK */
             201: {
@@ -10531,7 +10783,7 @@ export interface operations {
                         /** Actual Kg */
                         actual_kg: number | string;
                         /** Targets */
-                        targets: components["schemas"]["Target"][];
+                        targets: components["schemas"]["TrajectoryTarget"][];
                         /**
                          * Path Kg
                          * @description objectives path at this year
@@ -10549,78 +10801,6 @@ export interface operations {
                         projection: components["schemas"]["Projection"];
                     };
                 };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Sign-in required */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    s3_notify_notify: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -11944,7 +12124,7 @@ export interface operations {
                         /** Phase */
                         phase: string;
                         /** Year */
-                        year: number;
+                        year: number | null;
                         /** Unit Id */
                         unit_id: number | null;
                         /**
@@ -11953,9 +12133,9 @@ export interface operations {
                          */
                         unit_code: string | null;
                         /** Module */
-                        module: string;
+                        module: string | null;
                         /** Submodule */
-                        submodule: string;
+                        submodule: string | null;
                         /** Mode */
                         mode: string;
                         /** Valid Rows Only */

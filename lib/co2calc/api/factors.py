@@ -1,7 +1,8 @@
 """factors function: factor sets (browse, load, export) and reference data.
 
 Browsing and autocomplete are open to every signed-in user; loading factor
-sets, activating them and uploading the room list are for global admins.
+sets, activating them and uploading the room list and the research-facilities
+table are for global admins.
 
 A factor file is the request body itself (``text/csv`` or the XLSX media
 type, at most :data:`MAX_UPLOAD` bytes). It is validated whole by the engine's
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -26,6 +29,7 @@ from co2calc import audit, wiring
 from co2calc.auth.policy import Action, Principal, can
 from co2calc.db import factors as sql
 from co2calc.db import transaction
+from co2calc.db import years as years_sql
 from co2calc.events import publish
 from co2calc.http import Api, RequestContext, Router
 from co2calc.http.errors import (
@@ -39,6 +43,9 @@ from co2calc.http.errors import (
 from co2calc.models.common import Page
 from co2calc.models.factors import (
     AirportOut,
+    FacilitiesLoaded,
+    FacilityQuery,
+    FacilityRow,
     FactorDiffOut,
     FactorLoadQuery,
     FactorOut,
@@ -52,6 +59,7 @@ from co2calc.models.factors import (
     HicpPoint,
     PowerClassOut,
     PowerQuery,
+    ReferenceFacility,
     ReferenceRoom,
     RoomQuery,
     RoomRow,
@@ -61,6 +69,8 @@ from co2calc.models.factors import (
 )
 
 if TYPE_CHECKING:
+    from psycopg import Connection
+
     from co2calc.factors import FactorSet
 
 __all__ = ["MAX_UPLOAD", "api", "router"]
@@ -71,6 +81,9 @@ MAX_UPLOAD = 20 * 1024 * 1024
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROOM_COLUMNS = tuple(RoomRow.model_fields)
+FACILITY_COLUMNS = tuple(FacilityRow.model_fields)
+_FACILITY_OPTIONAL = ("unit_code", "source", "footprint_kg", "uncertainty")
+_FACILITY_NUMBERS = ("total_use", "footprint_kg", "uncertainty")
 _OPTIONAL = ("source_year", "non_co2_multiplier", "electricity_mix", "base_year", "currency")
 
 
@@ -296,6 +309,7 @@ def _page_of_shipped(fs: FactorSet, query: FactorQuery) -> Page[FactorOut]:
     response=FactorSetLoaded,
     status=201,
     extra_responses={413: "file too large", 422: "invalid rows (all listed)"},
+    files=(CSV, XLSX),
 )
 def load_set(ctx: RequestContext, year: int, *, query: FactorLoadQuery) -> FactorSetLoaded:
     """Load a factor set from a CSV or XLSX body (admin); all rows valid or nothing stored."""
@@ -581,7 +595,9 @@ def _room_rows(data: bytes) -> list[dict[str, Any]]:
     return rows
 
 
-@router.put("/rooms", response=RoomsLoaded, extra_responses={413: "file too large"})
+@router.put(
+    "/rooms", response=RoomsLoaded, extra_responses={413: "file too large"}, files=(CSV,)
+)
 def upload_rooms(ctx: RequestContext) -> RoomsLoaded:
     """Upsert the room list from a CSV body (admin); all rows valid or nothing stored."""
     p = _admin(ctx, "upload the room list")
@@ -591,6 +607,251 @@ def upload_rooms(ctx: RequestContext) -> RoomsLoaded:
         inserted, updated = sql.upsert_rooms(conn, rows)
         result = RoomsLoaded(rows=len(rows), inserted=inserted, updated=updated)
         audit.record(conn, ctx, "update", "room_list", "rooms", after=result.model_dump())
+    return result
+
+
+# -- research facilities (product spec §4.8) --------------------------------------
+
+
+@router.get("/facilities/<int:year>", query=FacilityQuery, response=Page[ReferenceFacility])
+def facilities(ctx: RequestContext, year: int, *, query: FacilityQuery) -> Page[ReferenceFacility]:
+    """A year's research facilities (total use, footprint by source); ``q`` on name or unit."""
+    p = ctx.user
+    with transaction(all_units=True, user_id=p.user_id) as conn:
+        rows, total = sql.list_facilities(
+            conn, year, q=query.q, limit=query.page_size, offset=query.offset
+        )
+    return Page[ReferenceFacility](
+        items=[
+            ReferenceFacility.model_validate(
+                r | {"footprint_total_kg": sum(r["footprint_kg"].values(), Decimal(0))}
+            )
+            for r in rows
+        ],
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
+    )
+
+
+@dataclass
+class _Facility:
+    """One facility of an upload: its first row's columns and its footprint by source."""
+
+    row: int  # first row of the facility in the file
+    first: FacilityRow
+    footprint_kg: dict[str, Decimal] | None  # None: take it from the unit's report
+    unit_id: int | None = None
+    rows: int = 1
+
+
+def _facility_file(data: bytes) -> tuple[list[_Facility], list[dict[str, Any]]]:
+    """The facilities of a CSV body and every row problem (header problems raise at once)."""
+    header, raw, delimiter = _csv_rows(data)
+    errors = [
+        _row_error(0, c, "missing", "required column missing")
+        for c in FACILITY_COLUMNS
+        if c not in header and c not in _FACILITY_OPTIONAL
+    ]
+    errors += [
+        _row_error(0, c, "unknown_column", "unknown column")
+        for c in header
+        if c not in FACILITY_COLUMNS
+    ]
+    if errors:
+        raise ValidationFailed(
+            "The facilities table's header is wrong; nothing was stored.", errors=errors
+        )
+    found: dict[str, _Facility] = {}
+    sources: dict[tuple[str, str], int] = {}
+    for n, r in enumerate(raw, start=1):
+        values = {k.strip(): (v or "").strip() for k, v in r.items() if isinstance(k, str)}
+        if delimiter == ";":
+            for c in _FACILITY_NUMBERS:
+                values[c] = values.get(c, "").replace(",", ".")
+        try:
+            row = FacilityRow.model_validate({k: v for k, v in values.items() if v})
+        except PydanticValidationError as exc:
+            for e in exc.errors(include_url=False, include_input=False, include_context=False):
+                column = str(e["loc"][0]) if e["loc"] else "row"
+                errors.append(_row_error(n, column, e["type"], e["msg"]))
+            continue
+        if (first := sources.setdefault((row.facility, row.source), n)) != n:
+            errors.append(
+                _row_error(
+                    n, "source", "duplicate", f"duplicate source of the facility (row {first})"
+                )
+            )
+            continue
+        computed = row.footprint_kg is None
+        if computed and row.unit_code is None:
+            errors.append(
+                _row_error(
+                    n,
+                    "footprint_kg",
+                    "missing",
+                    "required unless unit_code names the facility's unit",
+                )
+            )
+            continue
+        if computed and row.source != "total":
+            errors.append(
+                _row_error(
+                    n,
+                    "source",
+                    "invalid",
+                    "a footprint taken from the unit's report is split by its modules:"
+                    " leave source empty or give footprint_kg",
+                )
+            )
+            continue
+        facility = found.get(row.facility)
+        if facility is None:
+            found[row.facility] = _Facility(
+                n, row, None if computed else {row.source: row.footprint_kg}
+            )
+            continue
+        if computed or facility.footprint_kg is None:
+            errors.append(
+                _row_error(
+                    n,
+                    "footprint_kg",
+                    "invalid",
+                    f"the facility has several rows (first on row {facility.row}):"
+                    " every row needs footprint_kg",
+                )
+            )
+            continue
+        differ = [
+            c
+            for c in ("unit_code", "use_unit", "total_use", "uncertainty")
+            if getattr(row, c) != getattr(facility.first, c)
+        ]
+        for c in differ:
+            errors.append(
+                _row_error(n, c, "invalid", f"differs from row {facility.row} of the same facility")
+            )
+        if not differ:
+            facility.footprint_kg[row.source] = row.footprint_kg
+            facility.rows += 1
+    return list(found.values()), errors
+
+
+def _resolve_units(
+    conn: Connection, year: int, found: list[_Facility]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Unit ids of the facilities and footprints taken from unit reports; (computed, problems)."""
+    codes = sorted({f.first.unit_code for f in found if f.first.unit_code})
+    ids = sql.unit_ids_by_code(conn, codes)
+    wanted = sorted(
+        {ids[c] for f in found if f.footprint_kg is None and (c := f.first.unit_code) in ids}
+    )
+    footprints = sql.unit_footprints(conn, year, wanted)
+    computed: list[str] = []
+    errors: list[dict[str, Any]] = []
+    for f in found:
+        code = f.first.unit_code
+        if code is None:
+            continue
+        if code not in ids:
+            errors.append(_row_error(f.row, "unit_code", "unknown_unit", f"no unit {code}"))
+            continue
+        f.unit_id = ids[code]
+        if f.footprint_kg is None:
+            if f.unit_id not in footprints:
+                errors.append(
+                    _row_error(
+                        f.row,
+                        "footprint_kg",
+                        "missing",
+                        f"no footprint_kg given and {code} has no report for {year}",
+                    )
+                )
+                continue
+            f.footprint_kg = footprints[f.unit_id]
+            computed.append(f.first.facility)
+    return computed, errors
+
+
+def _recalc_facilities(year: int) -> str:
+    return publish(
+        wiring.RECALC_REQUESTED,
+        {"year": year, "module": "research-facilities", "reason": "facilities"},
+        subject=str(year),
+    )
+
+
+@router.put(
+    "/facilities/<int:year>",
+    response=FacilitiesLoaded,
+    extra_responses={413: "file too large", 422: "invalid rows (all listed)"},
+    files=(CSV,),
+)
+def upload_facilities(ctx: RequestContext, year: int) -> FacilitiesLoaded:
+    """Upsert a year's research-facilities table from a CSV body (admin).
+
+    Columns: ``facility``, ``unit_code`` (optional: the facility's own unit),
+    ``use_unit`` (hours | CHF | animal_housings), ``total_use`` (> 0),
+    ``source`` (optional, default ``total``; one row per source makes a
+    per-source footprint), ``footprint_kg`` (≥ 0; may be empty with a
+    ``unit_code``: the footprint is then the unit's emissions of the year by
+    module, a snapshot taken at load time that later changes to that report do
+    not update — load the table again), ``uncertainty`` (optional, 0–1,
+    default 0.3). All rows valid or nothing stored (every problem listed).
+    Upsert on (year, facility): a loaded facility's footprint is replaced
+    whole; facilities absent from the file are kept. When the reporting year
+    exists, a recalculation of its research-facilities entries is requested.
+    """
+    p = _admin(ctx, "load the research-facilities table")
+    if not 2000 <= year <= 9999:  # the table takes later years than reporting_year (≤ 2100)
+        raise NotFound(f"No year {year} for research facilities.")
+    _, data = _body(ctx, (CSV,))
+    found, errors = _facility_file(data)
+    with transaction(all_units=True, user_id=p.user_id) as conn:
+        computed, unit_errors = _resolve_units(conn, year, found)
+        errors = sorted(errors + unit_errors, key=lambda e: e["row"])
+        if errors:
+            raise ValidationFailed(
+                f"{len(errors)} problem(s) in the facilities table; nothing was stored.",
+                errors=errors,
+            )
+        if not found:
+            raise ValidationFailed(
+                "The facilities table has no rows.",
+                errors=[_row_error(1, "facility", "missing", "no rows")],
+            )
+        rows = [
+            {
+                "name": f.first.facility,
+                "unit_id": f.unit_id,
+                "use_unit": f.first.use_unit,
+                "total_use": f.first.total_use,
+                "footprint_kg": f.footprint_kg,
+                "uncertainty": f.first.uncertainty,
+            }
+            for f in found
+        ]
+        inserted, updated = sql.upsert_facilities(conn, year, rows)
+        result = FacilitiesLoaded(
+            rows=sum(f.rows for f in found),
+            facilities=len(found),
+            inserted=inserted,
+            updated=updated,
+            computed=computed,
+            recalculation_event=None,
+        )
+        audit.record(
+            conn,
+            ctx,
+            "update",
+            "research_facility",
+            str(year),
+            after=result.model_dump(exclude={"recalculation_event"})
+            | {"names": [r["name"] for r in rows]},
+        )
+        has_year = years_sql.get_year(conn, year) is not None
+    if has_year:
+        result.recalculation_event = _recalc_facilities(year)
     return result
 
 

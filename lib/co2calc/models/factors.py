@@ -12,6 +12,10 @@ from co2calc.models.common import PageQuery
 
 __all__ = [
     "AirportOut",
+    "FacilitiesLoaded",
+    "FacilityQuery",
+    "FacilityRow",
+    "FacilityUseUnit",
     "FactorChangeOut",
     "FactorDiffOut",
     "FactorLoadQuery",
@@ -26,6 +30,7 @@ __all__ = [
     "HicpPoint",
     "PowerClassOut",
     "PowerQuery",
+    "ReferenceFacility",
     "ReferenceRoom",
     "RoomQuery",
     "RoomRow",
@@ -34,6 +39,9 @@ __all__ = [
     "SuggestQuery",
 ]
 
+#: the values of :class:`co2calc.calc.entries.facilities.FacilityUnit` (kept as a
+#: Literal so this module does not import the engine; a test checks they agree)
+FacilityUseUnit = Literal["hours", "CHF", "animal_housings"]
 RoomType = Literal["office", "laboratory", "archive", "library", "auditorium", "other"]
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
@@ -214,3 +222,52 @@ class RoomsLoaded(BaseModel):
     rows: int
     inserted: int
     updated: int
+
+
+class FacilityQuery(PageQuery):
+    """Page through a year's facilities; ``q`` matches the name or the unit's code."""
+
+
+class ReferenceFacility(BaseModel):
+    year: int
+    name: str
+    unit_id: int | None = Field(description="the facility's own unit")
+    unit_code: str | None
+    use_unit: FacilityUseUnit
+    total_use: Decimal = Field(description="the facility's total use of the year")
+    footprint_kg: dict[str, Decimal] = Field(description="yearly footprint by source, kg CO2e")
+    footprint_total_kg: Decimal
+    uncertainty: float = Field(description="relative half-width of the 95 % interval")
+    updated_at: datetime
+
+
+class FacilityRow(BaseModel):
+    """One row of the research-facilities upload (CSV columns of the same names).
+
+    A facility may span several rows, one per footprint ``source``; its other
+    columns must then agree. ``footprint_kg`` may be left empty only with a
+    ``unit_code``: the footprint is then taken from that unit's report.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    facility: str = Field(min_length=1, max_length=200)
+    unit_code: str | None = Field(default=None, min_length=1, max_length=64)
+    use_unit: FacilityUseUnit
+    total_use: Decimal = Field(gt=0, allow_inf_nan=False)
+    source: str = Field(default="total", pattern=r"^[A-Za-z0-9][A-Za-z0-9_:.-]{0,63}$")
+    footprint_kg: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
+    uncertainty: float = Field(default=0.3, ge=0, le=1, allow_inf_nan=False)
+
+
+class FacilitiesLoaded(BaseModel):
+    rows: int
+    facilities: int
+    inserted: int
+    updated: int
+    computed: list[str] = Field(
+        description="facilities whose footprint was taken from their unit's report"
+    )
+    recalculation_event: str | None = Field(
+        description="id of the recalculation CloudEvent (None when the year is not created)"
+    )
