@@ -5,10 +5,18 @@
  */
 import { BarChart, PieChart } from 'echarts/charts'
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
-import { init, use } from 'echarts/core'
+import { init as initChart, registerTheme, use } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
 
 use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, SVGRenderer])
 
-export { init }
+/**
+ * Colour-blind-safe palette (Okabe & Ito, "Color Universal Design"), darkest first
+ * so the first series keep ≥ 3:1 contrast on white (WCAG 1.4.11).
+ */
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#000000', '#56B4E9', '#E69F00', '#F0E442']
+registerTheme('co2calc', { color: PALETTE })
+
+/** `init` with the co2calc theme (palette) unless another theme is asked for. */
+export const init: typeof initChart = (dom, theme, opts) => initChart(dom, theme ?? 'co2calc', opts)
 export type { EChartsType } from 'echarts/core'

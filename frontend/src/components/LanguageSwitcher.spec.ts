@@ -16,7 +16,7 @@ describe('LanguageSwitcher', () => {
     const wrapper = mountSwitcher()
     expect(wrapper.attributes('aria-label')).toBe('Language')
     const fr = wrapper.get('[data-test="language-fr"]')
-    expect(fr.attributes('aria-label')).toBe('Français')
+    expect(fr.attributes('aria-label')).toBe('FR – Français')
     expect(fr.attributes('lang')).toBe('fr')
     expect(fr.text()).toBe('FR')
   })

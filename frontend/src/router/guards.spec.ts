@@ -31,7 +31,9 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-describe('route guards', () => {
+// The first navigation imports the route's pages (prefetched by the router): give the
+// transform of those modules time on a cold cache.
+describe('route guards', { timeout: 30_000 }, () => {
   it('sends a signed-out user to sign-in, keeping where they were going', async () => {
     fetchMock.mockResolvedValue(respond(401, { status: 401, title: 'Sign-in required' }))
     const router = makeRouter()
@@ -68,6 +70,29 @@ describe('route guards', () => {
     expect(router.resolve('/en/units/12/2024/results').name).toBe('results')
     expect(router.resolve('/en/units/12/2024/travel').params.module).toBe('travel')
     expect(router.resolve('/en/units/12/2024/nonsense').name).toBe('not-found')
+  })
+
+  it('opens reporting to affiliation officers and admins only', async () => {
+    const officer: Session = { ...session(false), permissions: { admin: false, units: [1], manage: [], reporting: true } }
+    fetchMock.mockResolvedValue(respond(200, officer))
+    let router = makeRouter()
+    await router.push('/en/reporting')
+    expect(router.currentRoute.value.name).toBe('reporting')
+    await router.push('/en/admin/factors')
+    expect(router.currentRoute.value.name).toBe('forbidden')
+
+    fetchMock.mockResolvedValue(respond(200, session(false)))
+    router = makeRouter()
+    await router.push('/en/reporting')
+    expect(router.currentRoute.value.name).toBe('forbidden')
+  })
+
+  it('resolves the admin sections', () => {
+    const router = makeRouter()
+    expect(router.resolve('/fr/admin/factors').name).toBe('admin-factors')
+    expect(router.resolve('/fr/admin/jobs').name).toBe('admin-jobs')
+    expect(router.resolve('/fr/admin/audit').name).toBe('admin-audit')
+    expect(router.resolve('/de/reporting').name).toBe('reporting')
   })
 
   it('lets admins into admin pages', async () => {

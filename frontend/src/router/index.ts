@@ -20,6 +20,25 @@ export function createAppRouter(
     scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
   })
 
+  // 0. Start what the navigation will need at once, in parallel with the locale's
+  //    messages: the route's lazy components and, for signed-in pages, the session.
+  //    (vue-router would otherwise fetch them one after the other.)
+  router.beforeEach((to) => {
+    for (const record of to.matched) {
+      const load = record.components?.default
+      if (typeof load === 'function' && !('render' in load) && !('setup' in load)) {
+        try {
+          void Promise.resolve((load as () => unknown)()).catch(() => undefined)
+        } catch {
+          // not a lazy loader after all: the router will deal with it
+        }
+      }
+    }
+    if (to.meta.requiresAuth || to.name === 'sign-in') {
+      void useSessionStore(pinia).ensureLoaded().catch(() => undefined)
+    }
+  })
+
   // 1. The URL decides the language.
   router.beforeEach(async (to) => {
     const param = to.params.locale
@@ -46,6 +65,9 @@ export function createAppRouter(
       return { name: 'sign-in', params: { locale }, query: { return_to: to.fullPath } }
     }
     if (to.meta.requiresAdmin && !session.isAdmin) {
+      return { name: 'forbidden', params: { locale } }
+    }
+    if (to.meta.requiresReporting && !session.isAdmin && session.session?.permissions.reporting !== true) {
       return { name: 'forbidden', params: { locale } }
     }
     return true

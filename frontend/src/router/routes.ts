@@ -9,6 +9,8 @@ declare module 'vue-router' {
     requiresAuth?: boolean
     /** Needs `permissions.admin`; otherwise → the forbidden page. */
     requiresAdmin?: boolean
+    /** Needs `permissions.reporting` (affiliation officers, admins); otherwise → forbidden. */
+    requiresReporting?: boolean
     /** i18n key of the page title (document.title). */
     titleKey?: string
   }
@@ -68,6 +70,30 @@ export const routes: RouteRecordRaw[] = [
         name: 'admin',
         component: () => import('@/pages/AdminPage.vue'),
         meta: { requiresAuth: true, requiresAdmin: true, titleKey: 'admin.title' },
+      },
+      {
+        path: 'admin/factors',
+        name: 'admin-factors',
+        component: () => import('@/pages/FactorsPage.vue'),
+        meta: { requiresAuth: true, requiresAdmin: true, titleKey: 'adminFactors.title' },
+      },
+      {
+        path: 'admin/jobs',
+        name: 'admin-jobs',
+        component: () => import('@/pages/JobsPage.vue'),
+        meta: { requiresAuth: true, requiresAdmin: true, titleKey: 'adminJobs.title' },
+      },
+      {
+        path: 'admin/audit',
+        name: 'admin-audit',
+        component: () => import('@/pages/AuditPage.vue'),
+        meta: { requiresAuth: true, requiresAdmin: true, titleKey: 'adminAudit.title' },
+      },
+      {
+        path: 'reporting',
+        name: 'reporting',
+        component: () => import('@/pages/ReportingPage.vue'),
+        meta: { requiresAuth: true, requiresReporting: true, titleKey: 'reporting.title' },
       },
       {
         path: 'forbidden',

@@ -1,0 +1,250 @@
+"""Frontend weight and Lighthouse scores of the signed-in workspace and results pages.
+
+1. Builds the SPA (``vite build``; ``--skip-build`` to use frontend/dist as it is) and
+   sums the gzipped size of the initial JavaScript: the entry script of dist/index.html
+   and every chunk it modulepreloads (what the browser fetches before any route code).
+2. Starts a stack like ``make run`` does, minus the services these pages do not use
+   (a private PostgreSQL cluster under .data/bench, migrations, the demo directory and
+   demo years with entries, every function behind the dev gateway serving dist/), opens
+   a session for the principal of ENAC-CLIM-LAB1 and runs Lighthouse (the npm package,
+   driving Debian's Chromium through CHROME_PATH) on the workspace and results pages,
+   passing the session cookie with --extra-headers.
+
+Goals (issue 7): initial JS <= 250 KB gzipped; Lighthouse performance >= 90 and
+accessibility >= 95.
+
+    uv run python bench/frontend/run.py [--skip-build] [--preset mobile|desktop|both] [--runs 1]
+        [--gzip] [--save DIR]
+
+The dev gateway serves dist/ uncompressed; ``--gzip`` puts a gzip WSGI layer in front
+of it (what a compressing ingress or CDN does in production). ``--save`` keeps the
+Lighthouse JSON reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FRONTEND = ROOT / "frontend"
+DIST = FRONTEND / "dist"
+DATA = ROOT / ".data" / "bench"
+CHROMIUM = os.environ.get("CO2CALC_CHROMIUM", "/usr/bin/chromium")
+PG_PORT = int(os.environ.get("CO2CALC_BENCH_PG_PORT", "54349"))
+GOAL_JS_KB = 250
+GOAL_PERF, GOAL_A11Y = 90, 95
+
+
+def build() -> None:
+    subprocess.run(["npx", "vite", "build"], cwd=FRONTEND, check=True, stdout=subprocess.DEVNULL)
+
+
+def initial_js() -> list[tuple[str, int, int]]:
+    """(file, raw bytes, gzipped bytes) of the entry script and its modulepreloads."""
+    html = (DIST / "index.html").read_text(encoding="utf-8")
+    srcs = re.findall(r'<script[^>]+src="([^"]+\.js)"', html)
+    srcs += re.findall(r'<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"', html)
+    out = []
+    for src in dict.fromkeys(srcs):
+        data = (DIST / src.lstrip("/")).read_bytes()
+        out.append((src, len(data), len(gzip.compress(data, compresslevel=9))))
+    return out
+
+
+def gzipped(app):
+    """A WSGI layer that gzips static responses when the client accepts it."""
+
+    def wrapped(environ, start_response):
+        if "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", "") or environ.get(
+            "PATH_INFO", ""
+        ).startswith("/api/"):
+            return app(environ, start_response)
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda _data: None
+
+        body = b"".join(app(environ, capture))
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        if captured["status"].startswith("200") and len(body) > 1024:
+            body = gzip.compress(body, compresslevel=6)
+            headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
+        start_response(captured["status"], [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    return wrapped
+
+
+def start_stack(compress: bool):
+    """PostgreSQL + migrations + demo data + gateway; returns (base URL, cleanup)."""
+    from co2calc.db import close_pool
+    from co2calc.dev.services import LocalPostgres
+    from co2calc.settings import get_settings
+
+    cluster = LocalPostgres(DATA / "pg", port=PG_PORT)
+    cluster.start()
+    url = cluster.ensure_database("co2calc_bench", fresh=True)
+    os.environ["CO2CALC_DATABASE_URL"] = url
+    os.environ["CO2CALC_COOKIE_SECURE"] = "false"
+    close_pool()
+    get_settings.cache_clear()
+
+    from co2calc.demo import demo_directory
+    from co2calc.dev.gateway import Gateway, serve_in_thread
+    from co2calc.dev.seed import seed_demo
+    from co2calc.directory import sync
+    from co2calc.migrate import migrate
+
+    migrate(url)
+    sync(demo_directory())
+    seed_demo(sync_directory=False)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("co2calc").addFilter(lambda r: r.levelno >= logging.WARNING)
+    gateway = Gateway()
+    server, _ = serve_in_thread(gzipped(gateway) if compress else gateway)
+
+    def cleanup() -> None:
+        server.shutdown()
+        close_pool()
+        cluster.drop_database("co2calc_bench")
+        cluster.stop()
+
+    return f"http://127.0.0.1:{server.port}", cleanup
+
+
+def session_cookie(person_id: str) -> str:
+    """A server-side session for a demo person (the code the OIDC callback uses)."""
+    from co2calc.auth.sessions import SESSION_COOKIE, start_session
+    from co2calc.db import sessions as sql
+    from co2calc.db import transaction
+
+    with transaction(all_units=True) as conn:
+        row = conn.execute("select id from app_user where person_id = %s", (person_id,)).fetchone()
+        user_id = (
+            row["id"]
+            if row
+            else sql.upsert_user(
+                conn, "bench-tenant", f"oid-{person_id}", f"Person {person_id}", None, person_id
+            )
+        )
+        token, _ = start_session(conn, user_id)
+    return f"{SESSION_COOKIE}={token}"
+
+
+def lab_id(base: str, cookie: str, code: str) -> int:
+    import httpx
+
+    r = httpx.get(f"{base}/api/units", params={"q": code}, headers={"Cookie": cookie})
+    r.raise_for_status()
+    return next(u["id"] for u in r.json()["items"] if u["code"] == code)
+
+
+def lighthouse(url: str, cookie: str, preset: str, save: Path | None) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = [
+            str(FRONTEND / "node_modules" / ".bin" / "lighthouse"),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            "--only-categories=performance,accessibility",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+            f"--extra-headers={json.dumps({'Cookie': cookie})}",
+        ]
+        if preset == "desktop":
+            cmd.append("--preset=desktop")
+        env = os.environ | {"CHROME_PATH": CHROMIUM}
+        subprocess.run(cmd, check=True, env=env, cwd=tmp, stdout=subprocess.DEVNULL)
+        report = json.loads(out.read_text())
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^a-z0-9]+", "-", url.split("/en/", 1)[1] or "workspace").strip("-")
+            (save / f"{name or 'workspace'}-{preset}.json").write_text(out.read_text())
+    audits = report["audits"]
+    final = report.get("finalDisplayedUrl") or report.get("finalUrl")
+    if "/sign-in" in final:
+        raise RuntimeError(f"Lighthouse was not signed in: landed on {final}")
+    return {
+        "performance": round(report["categories"]["performance"]["score"] * 100),
+        "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
+        "fcp_ms": audits["first-contentful-paint"]["numericValue"],
+        "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+        "tbt_ms": audits["total-blocking-time"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
+        "js_kb": sum(
+            i.get("transferSize", 0)
+            for i in audits["network-requests"]["details"]["items"]
+            if i.get("resourceType") == "Script"
+        )
+        / 1024,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--preset", choices=["mobile", "desktop", "both"], default="both")
+    ap.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
+    ap.add_argument("--gzip", action="store_true", help="gzip static files in front of the gateway")
+    ap.add_argument("--save", type=Path, default=None, help="keep the Lighthouse JSON reports here")
+    args = ap.parse_args()
+
+    if not args.skip_build:
+        build()
+    files = initial_js()
+    total_gz = sum(g for _, _, g in files) / 1024
+    print("Initial JavaScript (entry + modulepreloads), gzip -9:")
+    for name, raw, gz in files:
+        print(f"  {name:<45} {raw / 1024:8.1f} KB  → {gz / 1024:6.1f} KB gz")
+    ok = "OK" if total_gz <= GOAL_JS_KB else "OVER"
+    print(f"  total {total_gz:.1f} KB gzipped (goal ≤ {GOAL_JS_KB} KB: {ok})\n")
+
+    base, cleanup = start_stack(args.gzip)
+    try:
+        principal = "100002"  # ENAC-CLIM-LAB1's principal (co2calc.demo.DEMO_USERS)
+        cookie = session_cookie(principal)
+        lab = lab_id(base, cookie, "ENAC-CLIM-LAB1")
+        year = date.today().year - 1  # the demo's newest year, with entries
+        pages = {"workspace": f"{base}/en/", "results": f"{base}/en/units/{lab}/{year}/results"}
+        presets = ["mobile", "desktop"] if args.preset == "both" else [args.preset]
+        served = "gzip layer in front of the gateway" if args.gzip else "gateway, uncompressed"
+        print(f"Lighthouse {presets}, {served}, Chromium {CHROMIUM}, signed in as {principal}:")
+        print(
+            f"  {'page':<10} {'preset':<8} {'perf':>5} {'a11y':>5} {'FCP ms':>8} {'LCP ms':>8}"
+            f" {'TBT ms':>7} {'CLS':>6} {'JS KB':>7}"
+        )
+        worst = {"performance": 100, "accessibility": 100}
+        for preset in presets:
+            for name, url in pages.items():
+                runs = [lighthouse(url, cookie, preset, args.save) for _ in range(args.runs)]
+                m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                for k in worst:
+                    worst[k] = min(worst[k], m[k])
+                print(
+                    f"  {name:<10} {preset:<8} {m['performance']:>5.0f} {m['accessibility']:>5.0f}"
+                    f" {m['fcp_ms']:>8.0f} {m['lcp_ms']:>8.0f} {m['tbt_ms']:>7.0f}"
+                    f" {m['cls']:>6.3f} {m['js_kb']:>7.1f}"
+                )
+        print(
+            f"  lowest: performance {worst['performance']:.0f} (goal ≥ {GOAL_PERF}),"
+            f" accessibility {worst['accessibility']:.0f} (goal ≥ {GOAL_A11Y})"
+        )
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
