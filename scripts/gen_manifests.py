@@ -384,6 +384,10 @@ server {
     listen 8080;
     server_name _;
     root /usr/share/nginx/html;
+    gzip on;
+    gzip_vary on;
+    gzip_min_length 1024;
+    gzip_types text/css application/javascript application/json image/svg+xml;
 
     location /assets/ {
         add_header Cache-Control "public, max-age=31536000, immutable";

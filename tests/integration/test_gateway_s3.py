@@ -44,3 +44,25 @@ def test_s3_object_round_trip(s3):
     listed = client.list_objects_v2(Bucket="co2calc-uploads", Prefix=key.rsplit("/", 1)[0])
     assert [o["Key"] for o in listed["Contents"]] == [key]
     client.delete_object(Bucket="co2calc-uploads", Key=key)
+
+
+def test_static_assets_are_gzipped_when_asked(tmp_path):
+    """The SPA's JS/CSS go out compressed (as nginx does in the cluster), bytes intact."""
+    from co2calc.dev.gateway import Gateway, serve_in_thread
+
+    (tmp_path / "assets").mkdir()
+    js = b"export const x = 1;\n" * 500
+    (tmp_path / "assets" / "app-abc.js").write_bytes(js)
+    (tmp_path / "index.html").write_bytes(b"<!doctype html><title>t</title>")
+    server, _ = serve_in_thread(Gateway(spa_dir=tmp_path))
+    try:
+        url = f"http://127.0.0.1:{server.port}/assets/app-abc.js"
+        raw = httpx.get(url, headers={"Accept-Encoding": "identity"})
+        assert raw.headers.get("content-encoding") is None and raw.content == js
+        zipped = httpx.get(url, headers={"Accept-Encoding": "gzip"})
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in zipped.headers["vary"]
+        assert int(zipped.headers["content-length"]) < len(js) / 10  # sent compressed
+        assert zipped.content == js  # decoded by the client: the same bytes
+    finally:
+        server.shutdown()
