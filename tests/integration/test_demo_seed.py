@@ -36,7 +36,7 @@ def lab(sign_in) -> int:
 
 def test_seed_is_idempotent(seeded):
     first, again = seeded
-    assert first["years_created"] in (0, 2)  # another suite may have created the years
+    assert first["entries"] > 0  # other suites may have created the years or other entries
     assert again["entries"] == 0 and again["years_created"] == 0
 
 

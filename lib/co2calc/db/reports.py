@@ -175,7 +175,10 @@ def report_for_unit_code(conn: Connection, code: str, year: int) -> dict[str, An
     ).fetchone()
 
 
-def entry_count(conn: Connection, report_id: int) -> int:
+def entry_count(conn: Connection, report_id: int, source: str | None = None) -> int:
+    """Entries of the report (of one ``source`` only: form, import, seed)."""
     return conn.execute(
-        "select count(*) as n from entry where report_id = %s", (report_id,)
+        "select count(*) as n from entry where report_id = %s"
+        " and (%s::text is null or source = %s)",
+        (report_id, source, source),
     ).fetchone()["n"]

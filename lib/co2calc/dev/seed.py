@@ -8,7 +8,7 @@ behind the module APIs (validation, inline computation, flags, audit). The
 older year carries about 8 % more activity, so year-over-year comparisons,
 trajectories and explanations have something to show on first start.
 
-Seeding is idempotent: a unit-year that already has entries is left alone.
+Seeding is idempotent: a unit-year that already has seeded entries is left alone.
 With ``issuer`` (the OIDC test issuer's URL), the demo people's accounts are
 provisioned in advance, so travel and cloud rows can belong to them (the
 own-scope rule) before they first sign in.
@@ -294,7 +294,7 @@ def seed_demo(issuer: str | None = None, *, sync_directory: bool = True) -> dict
         for year in years:
             with transaction(all_units=True) as conn:
                 unit_report = reports_sql.report_for_unit_code(conn, code, year)
-                if unit_report is None or reports_sql.entry_count(conn, unit_report["id"]):
+                if unit_report is None or reports_sql.entry_count(conn, unit_report["id"], "seed"):
                     continue
                 actor = accounts.get(by_unit[code].person_id) if code in by_unit else None
                 for module, submodule, data, note in demo_entries(
