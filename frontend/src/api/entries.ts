@@ -1,85 +1,34 @@
 /**
  * /api/{module}/{unit_id}/{year}/{submodule} — data entries of every module.
  *
- * The module CRUD routes are not in the OpenAPI document yet: these shapes are
- * written by hand from co2calc.models.entries (EntryItem, EntryPage, EntryCreate,
- * EntryUpdate). Replace them with `Schemas[...]` once `npm run api:export` brings
- * the routes in.
+ * Every module has the same generic routes (co2calc.entries.router); the shapes
+ * come from the generated document, through the travel module's routes.
  */
 import { api } from './client'
 import type { Query } from './client'
-import type { DecimalString, Page, PageQuery } from './types'
+import type { BodyOf, QueryOf, ResponseOf, Schemas } from './types'
 import { withSignal } from './types'
 
-export type EntryData = Record<string, unknown>
+type ListPath = '/api/travel/{unit_id}/{year}/{submodule}'
+type OnePath = '/api/travel/{unit_id}/{year}/{submodule}/{entry_id}'
+type BulkPath = '/api/travel/{unit_id}/{year}/{submodule}/bulk-delete'
 
-export interface EntryFlag {
-  reason: string
-  detail?: string | null
-}
+export type EntryItem = Schemas['EntryItem']
+export type EntryFlag = Schemas['EntryFlag']
+export type EntryEmission = Schemas['EntryEmission']
+export type EntryTotals = Schemas['EntryTotals']
+export type TrainAlternative = Schemas['TrainAlternative']
+export type EntryData = EntryItem['data']
+export type EntryPage = ResponseOf<ListPath, 'get'>
+export type EntryCreate = BodyOf<ListPath, 'post'>
+export type EntryUpdate = BodyOf<OnePath, 'put'>
+export type BulkDeleteResult = ResponseOf<BulkPath, 'post'>
+/** The calculation trace of one entry: inputs, factors with sources, steps, result. */
+export type EntryExplanation = ResponseOf<`${OnePath}/explain`, 'get'>
 
-export interface EntryEmission {
-  leaf: string
-  scope: number
-  category: string
-  kg_co2e: DecimalString
-  quantity: DecimalString
-  quantity_unit: string
-  factor_id: string
-  factor_version: string
-  uncertainty: number
-  estimate?: boolean
-}
-
-export interface TrainAlternative {
-  origin_station: string
-  destination_station: string
-  kg_co2e: DecimalString
-}
-
-export interface EntryItem {
-  id: number
-  module: string
-  submodule: string
-  data: EntryData
-  note: string | null
-  kg_co2e: DecimalString
-  estimate: boolean
-  flag: EntryFlag | null
-  emissions: EntryEmission[]
-  owner_user_id: number | null
-  source: string
-  created_at: string
-  updated_at: string
-  version: number
-  train_alternative?: TrainAlternative | null
-}
-
-export interface EntryTotals {
-  count: number
-  kg_co2e: DecimalString
-}
-
-export interface EntryPage extends Page<EntryItem> {
-  totals: EntryTotals
-}
-
-export interface EntryQuery extends PageQuery {
-  flagged?: boolean
-  owner_user_id?: number
-  /** Exact-match filters on the submodule's filterable data fields. */
+/** The generic query; each module adds exact-match filters on its filterable data fields. */
+export type EntryQuery = Pick<QueryOf<ListPath, 'get'>, 'page' | 'page_size' | 'sort' | 'q' | 'flagged' | 'owner_user_id'> & {
   filters?: Record<string, string | number | boolean | null | undefined>
-}
-
-export interface EntryCreate {
-  data: EntryData
-  note?: string | null
-  owner_user_id?: number | null
-}
-
-export interface EntryUpdate extends EntryCreate {
-  /** The version read; a stale version gives 409. */
-  version: number
 }
 
 export interface EntryRef {
@@ -94,7 +43,7 @@ const base = (r: EntryRef) =>
 
 export function listEntries(ref: EntryRef, query: EntryQuery = {}, signal?: AbortSignal): Promise<EntryPage> {
   const { filters, ...rest } = query
-  const q: Query = { ...rest, ...(filters ?? {}) }
+  const q: Query = { ...(rest as Query), ...(filters ?? {}) }
   return api.get<EntryPage>(base(ref), { query: q, ...withSignal(signal) })
 }
 
@@ -110,7 +59,12 @@ export function deleteEntry(ref: EntryRef, entryId: number): Promise<void> {
   return api.delete<void>(`${base(ref)}/${entryId}`)
 }
 
-/** How the server computed an entry (factors, quantities, steps). */
-export function explainEntry(ref: EntryRef, entryId: number, signal?: AbortSignal): Promise<Record<string, unknown>> {
-  return api.get<Record<string, unknown>>(`${base(ref)}/${entryId}/explain`, withSignal(signal))
+/** Delete several entries: all of them or none (403/404 list the refused or missing ids). */
+export function bulkDeleteEntries(ref: EntryRef, ids: number[]): Promise<BulkDeleteResult> {
+  return api.post<BulkDeleteResult>(`${base(ref)}/bulk-delete`, { ids })
+}
+
+/** How the server computed an entry (inputs, factors with sources, steps, result). */
+export function explainEntry(ref: EntryRef, entryId: number, signal?: AbortSignal): Promise<EntryExplanation> {
+  return api.get<EntryExplanation>(`${base(ref)}/${entryId}/explain`, withSignal(signal))
 }

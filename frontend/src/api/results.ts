@@ -1,121 +1,24 @@
 /**
- * /api/results/{unit_id}/{year} — a unit-year's results, its change and trajectory.
- *
- * The results function is not wired into the OpenAPI document yet: these shapes
- * are written by hand from co2calc.models.results. Replace them with
- * `Schemas[...]` once `npm run api:export` brings the routes in.
+ * /api/results/{unit_id}[/{year}] — a unit's results, years side by side, the
+ * year-over-year change, the trajectory against the objectives, and exports.
+ * Every shape comes from the generated document (./schema.d.ts).
  */
-import { api } from './client'
-import type { DecimalString, ResponseOf } from './types'
+import { api, buildUrl } from './client'
+import type { QueryOf, ResponseOf, Schemas } from './types'
 import { withSignal } from './types'
 
-export interface Amount {
-  key?: string | null
-  kg: DecimalString
-  t: DecimalString
-  low_kg: number
-  high_kg: number
-  sd_kg: number
-  method: string
-}
-
-export interface SubmoduleAmount extends Amount {
-  module: string
-  submodule: string
-}
-
-export interface PerFte {
-  fte: DecimalString
-  kg: DecimalString
-  t: DecimalString
-  reference_t: DecimalString
-  ratio_to_reference: number
-}
-
-export interface Estimates {
-  kg: DecimalString
-  included_in_total: boolean
-  total: Amount
-  share_of_total: number
-  by_leaf: Amount[]
-}
-
-export interface CarEquivalent {
-  km: DecimalString
-  kg_per_km: DecimalString
-  source: string
-}
-
-export interface TopItem {
-  entry_id: number
-  module: string
-  submodule: string
-  label: string | null
-  kg: DecimalString
-  share: number
-  flagged?: boolean
-}
-
-export interface DataQuality {
-  entries: number
-  flagged_entries: number
-  estimate_kg: DecimalString
-  estimate_share: number
-  flagged_or_estimated_share: number
-}
-
-export interface UnitYearResults {
-  unit_id: number
-  unit_code: string
-  unit_name: string
-  year: number
-  report_id: number
-  report_status: string
-  include_estimates: boolean
-  total: Amount
-  per_fte: PerFte | null
-  by_scope: Amount[]
-  by_module: Amount[]
-  by_submodule: SubmoduleAmount[]
-  top_items: TopItem[]
-  estimates: Estimates
-  data_quality: DataQuality
-  car_km: CarEquivalent
-  frozen?: Record<string, unknown> | null
-}
-
-export interface ChangeLine {
-  module: string
-  submodule: string
-  previous_kg: DecimalString
-  current_kg: DecimalString
-  change_kg: DecimalString
-  activity_kg: DecimalString
-  factor_kg: DecimalString
-  headcount_kg: DecimalString
-}
-
-export interface YearChange {
-  unit_id: number
-  year: number
-  previous_year: number
-  include_estimates: boolean
-  previous_kg: DecimalString
-  current_kg: DecimalString
-  change_kg: DecimalString
-  change_pct: number | null
-  activity_kg: DecimalString
-  factor_kg: DecimalString
-  headcount_kg: DecimalString
-  fte_previous: DecimalString
-  fte_current: DecimalString
-  by_submodule: ChangeLine[]
-  method: string
-}
-
-export interface ResultsQuery {
-  include_estimates?: boolean
-}
+export type Amount = Schemas['Amount']
+export type TopItem = Schemas['TopItem']
+export type PerFte = Schemas['PerFte']
+export type YearSummary = Schemas['YearSummary']
+export type UnitYearResults = ResponseOf<'/api/results/{unit_id}/{year}', 'get'>
+export type SubmoduleAmount = UnitYearResults['by_submodule'][number]
+export type YearChange = ResponseOf<'/api/results/{unit_id}/{year}/change', 'get'>
+export type ChangeLine = YearChange['by_submodule'][number]
+export type UnitHistory = ResponseOf<'/api/results/{unit_id}', 'get'>
+export type Trajectory = ResponseOf<'/api/results/{unit_id}/{year}/trajectory', 'get'>
+export type ResultsQuery = QueryOf<'/api/results/{unit_id}/{year}', 'get'>
+export type ExportQuery = QueryOf<'/api/results/{unit_id}/{year}/export', 'get'>
 
 export function getUnitYearResults(unitId: number, year: number, query: ResultsQuery = {}, signal?: AbortSignal): Promise<UnitYearResults> {
   return api.get<UnitYearResults>(`/results/${unitId}/${year}`, { query: { ...query }, ...withSignal(signal) })
@@ -125,11 +28,17 @@ export function getYearChange(unitId: number, year: number, query: ResultsQuery 
   return api.get<YearChange>(`/results/${unitId}/${year}/change`, { query: { ...query }, ...withSignal(signal) })
 }
 
-/** Where to send the browser to download an export (a plain link, the session cookie goes along). */
-export function exportUrl(unitId: number, year: number, format: 'csv' | 'xlsx', what: 'entries' | 'results'): string {
-  return `/api/results/${unitId}/${year}/export?format=${format}&what=${what}`
+/** Every year of the unit side by side. */
+export function getUnitHistory(unitId: number, query: ResultsQuery = {}, signal?: AbortSignal): Promise<UnitHistory> {
+  return api.get<UnitHistory>(`/results/${unitId}`, { query: { ...query }, ...withSignal(signal) })
 }
 
-/** Generated shapes (routes now in the document); the hand-written ones above must stay assignable to them. */
-export type GeneratedUnitYearResults = ResponseOf<'/api/results/{unit_id}/{year}', 'get'>
-export type GeneratedYearChange = ResponseOf<'/api/results/{unit_id}/{year}/change', 'get'>
+/** The objectives path, the gap to it and the projection. */
+export function getTrajectory(unitId: number, year: number, query: ResultsQuery = {}, signal?: AbortSignal): Promise<Trajectory> {
+  return api.get<Trajectory>(`/results/${unitId}/${year}/trajectory`, { query: { ...query }, ...withSignal(signal) })
+}
+
+/** Where to send the browser to download an export (a plain link, the session cookie goes along). */
+export function exportUrl(unitId: number, year: number, query: ExportQuery = {}): string {
+  return buildUrl(`/results/${unitId}/${year}/export`, { ...query })
+}

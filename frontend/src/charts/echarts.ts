@@ -1,14 +1,31 @@
 /**
- * ECharts, tree-shaken: only the charts and components the results page draws.
- * Imported lazily (`await import('@/charts/echarts')`), so it is its own chunk
- * and never part of the initial JavaScript.
+ * ECharts, tree-shaken: only the charts and components our pages draw (bar, pie,
+ * line with mark lines), on the canvas renderer so a chart can be saved as PNG
+ * (`getDataURL`). Imported lazily (`await import('@/charts/echarts')`), so it is
+ * its own chunk and never part of the initial JavaScript.
  */
-import { BarChart, PieChart } from 'echarts/charts'
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
+import { BarChart, LineChart, PieChart } from 'echarts/charts'
+import {
+  AriaComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components'
 import { init as initChart, registerTheme, use } from 'echarts/core'
-import { SVGRenderer } from 'echarts/renderers'
+import { CanvasRenderer } from 'echarts/renderers'
 
-use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, SVGRenderer])
+use([
+  BarChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  MarkLineComponent,
+  AriaComponent,
+  CanvasRenderer,
+])
 
 /**
  * Colour-blind-safe palette (Okabe & Ito, "Color Universal Design"), darkest first

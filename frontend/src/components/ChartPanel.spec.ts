@@ -24,4 +24,20 @@ describe('ChartPanel', () => {
     expect(rows).toEqual(['Scope 11.2 t', 'Scope 310 t'])
     expect(w.get('caption').text()).toBe('By scope')
   })
+
+  it('shows a custom chart’s own table and offers its PNG', () => {
+    const w = mount(ChartPanel, {
+      props: {
+        title: 'Years',
+        kind: 'custom',
+        testId: 'chart-years',
+        option: { series: [] },
+        table: { columns: ['Total', 'Per FTE'], rows: [{ key: '2099', label: '2099', cells: ['3 t', '1.5 t'] }] },
+      },
+      global: { plugins: [createTestI18n()], stubs: { EChart: { template: '<div class="echart-stub" />' } } },
+    })
+    expect(w.findAll('[data-test="chart-years-table"] thead th').map((h) => h.text())).toEqual(['Category', 'Total', 'Per FTE'])
+    expect(w.get('[data-test="chart-years-table"] tbody tr').text()).toBe('20993 t1.5 t')
+    expect(w.get('[data-test="chart-years-png"]').attributes('aria-label')).toBe('Download the chart Years as PNG')
+  })
 })

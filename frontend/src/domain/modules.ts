@@ -37,6 +37,13 @@ export interface FieldSpec {
   maxlength?: number
   /** Default value of a new entry's form. */
   default?: string | number | boolean
+  /**
+   * Server-side autocomplete: airports (IATA code), rail stations (name) or
+   * people of the unit-year's headcount (person id). Free text stays allowed.
+   */
+  suggest?: 'airport' | 'station' | 'person'
+  /** station: the field a chosen station's country code goes to. */
+  countryField?: string
 }
 
 export interface SubmoduleSpec {
@@ -146,9 +153,9 @@ export const MODULE_SPECS: Record<ModuleName, ModuleSpec> = {
       {
         name: 'plane',
         fields: [
-          f.text('origin', { required: true, upper: true, maxlength: 3 }),
-          f.text('destination', { required: true, upper: true, maxlength: 3 }),
-          f.text('traveller_id', { maxlength: 64 }),
+          f.text('origin', { required: true, upper: true, maxlength: 3, suggest: 'airport' }),
+          f.text('destination', { required: true, upper: true, maxlength: 3, suggest: 'airport' }),
+          f.text('traveller_id', { maxlength: 64, suggest: 'person' }),
           f.date('date'),
           f.int('trips', { default: 1 }),
           f.select('cabin_class', ['economy', 'premium_economy', 'business', 'first'], { translated: true, default: 'economy' }),
@@ -162,11 +169,11 @@ export const MODULE_SPECS: Record<ModuleName, ModuleSpec> = {
       {
         name: 'train',
         fields: [
-          f.text('origin_name', { required: true }),
+          f.text('origin_name', { required: true, suggest: 'station', countryField: 'origin_country' }),
           f.text('origin_country', { required: true, upper: true, maxlength: 2 }),
-          f.text('destination_name', { required: true }),
+          f.text('destination_name', { required: true, suggest: 'station', countryField: 'destination_country' }),
           f.text('destination_country', { required: true, upper: true, maxlength: 2 }),
-          f.text('traveller_id', { maxlength: 64 }),
+          f.text('traveller_id', { maxlength: 64, suggest: 'person' }),
           f.date('date'),
           f.int('trips', { default: 1 }),
           f.select('travel_class', ['1st', '2nd'], { translated: true, default: '2nd' }),

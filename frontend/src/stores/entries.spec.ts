@@ -49,7 +49,7 @@ describe('entries store', () => {
   it('sends the version read when saving an edit', async () => {
     const entry = {
       id: 3, module: 'travel', submodule: 'plane', data: { origin: 'GVA' }, note: null, kg_co2e: '1', estimate: false,
-      flag: null, emissions: [], owner_user_id: null, source: 'form', created_at: '', updated_at: '', version: 4,
+      flag: null, emissions: [], owner_user_id: null, source: 'form', created_at: '', updated_at: '', version: 4, train_alternative: null,
     }
     fetchMock.mockResolvedValueOnce(respond(200, page)).mockResolvedValueOnce(respond(200, entry)).mockResolvedValueOnce(respond(200, page))
     const store = useEntriesStore()
@@ -59,4 +59,22 @@ describe('entries store', () => {
     expect(url).toBe('/api/travel/7/2024/plane/3')
     expect(JSON.parse(String(init?.body))).toEqual({ data: { origin: 'ZRH' }, note: 'moved', version: 4 })
   })
+
+  it('deletes the ticked rows in one call, then refetches the page', async () => {
+    fetchMock
+      .mockResolvedValueOnce(respond(200, page))
+      .mockResolvedValueOnce(respond(200, { deleted: 2 }))
+      .mockResolvedValueOnce(respond(200, page))
+    const store = useEntriesStore()
+    await store.fetchPage(target)
+    const rows = [{ id: 5 }, { id: 9 }] as Parameters<typeof store.removeMany>[0]
+    expect(await store.removeMany(rows)).toBeNull()
+    const [url, init] = fetchMock.mock.calls[1] ?? []
+    expect(url).toBe('/api/travel/7/2024/plane/bulk-delete')
+    expect(init?.method).toBe('POST')
+    expect(JSON.parse(String(init?.body))).toEqual({ ids: [5, 9] })
+    expect(fetchMock).toHaveBeenCalledTimes(3)
+    expect(store.busy.size).toBe(0)
+  })
 })
+

@@ -3,16 +3,29 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
 import {
+  bulkDeleteEntries,
   createEntry,
   deleteEntry,
   type EntryCreate,
+  type EntryExplanation,
   type EntryItem,
   type EntryRef,
   type EntryTotals,
+  explainEntry,
   listEntries,
   updateEntry,
 } from '@/api/entries'
 import { ApiError } from '@/api/errors'
+import { searchAirports, searchStations } from '@/api/factors'
+import {
+  contentTypeOf,
+  createUpload,
+  getJob,
+  type ImportJob,
+  isFinished,
+  sendFile,
+  type UploadRequest,
+} from '@/api/uploads'
 
 export interface EntriesQuery {
   page: number
@@ -145,5 +158,161 @@ export const useEntriesStore = defineStore('entries', () => {
     return result.ok ? null : result.error
   }
 
-  return { target: ref_, items, total, totals, query, isLoading, error, busy, fetchPage, refetch, add, update, remove }
+  /** Delete several entries: all or none (the server refuses the whole set when one may not go). */
+  async function removeMany(entries: EntryItem[]): Promise<ApiError | null> {
+    const target = ref_.value
+    if (!target) throw new Error('entries store: no submodule selected')
+    const ids = entries.map((e) => e.id)
+    busy.value = new Set([...busy.value, ...ids])
+    try {
+      await bulkDeleteEntries(target, ids)
+      await refetch()
+      return null
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e
+      return e
+    } finally {
+      const next = new Set(busy.value)
+      for (const id of ids) next.delete(id)
+      busy.value = next
+    }
+  }
+
+  return { target: ref_, items, total, totals, query, isLoading, error, busy, fetchPage, refetch, add, update, remove, removeMany }
+})
+
+/** One suggestion of an autocomplete: the value stored in the entry, a label, and related fields to fill. */
+export interface Suggestion {
+  value: string
+  label: string
+  /** Other fields of the form the choice fills (e.g. the station's country). */
+  fills?: Record<string, string>
+}
+
+export type SuggestKind = 'airport' | 'station' | 'person'
+
+/**
+ * Server-side autocomplete: airports and stations from the reference data,
+ * people from the unit-year's headcount (members whose name or id matches).
+ */
+export async function suggest(kind: SuggestKind, q: string, context: { unitId: number; year: number }, signal?: AbortSignal): Promise<Suggestion[]> {
+  const text = q.trim()
+  if (kind === 'airport') {
+    if (!text) return []
+    return (await searchAirports(text, 10, signal)).map((a) => ({
+      value: a.iata,
+      label: `${a.iata} — ${a.name}, ${a.city} (${a.country})`,
+    }))
+  }
+  if (kind === 'station') {
+    if (!text) return []
+    return (await searchStations(text, 10, signal)).map((s) => ({
+      value: s.name,
+      label: `${s.name} (${s.country})`,
+      fills: { country: s.country },
+    }))
+  }
+  const page = await listEntries(
+    { module: 'headcount', unitId: context.unitId, year: context.year, submodule: 'members' },
+    { page: 1, page_size: 20, sort: 'name', ...(text ? { q: text } : {}) },
+    signal,
+  )
+  return page.items
+    .filter((e) => typeof e.data.person_id === 'string' || typeof e.data.person_id === 'number')
+    .map((e) => ({ value: String(e.data.person_id), label: `${String(e.data.name ?? '')} (${String(e.data.person_id)})` }))
+}
+
+/** The server's calculation trace of one entry. */
+export function explain(target: EntryRef, entryId: number, signal?: AbortSignal): Promise<EntryExplanation> {
+  return explainEntry(target, entryId, signal)
+}
+
+export const UPLOAD_POLL_MS = 500
+
+export type UploadStep = 'idle' | 'requesting' | 'sending' | 'processing' | 'done'
+
+/**
+ * One import at a time for the module page: grant, presigned POST, then the
+ * job polled until it finished (phase, counts and rows/s come from the server).
+ */
+export const useUploadStore = defineStore('upload', () => {
+  const step = ref<UploadStep>('idle')
+  const job = ref<ImportJob | null>(null)
+  const error = ref<ApiError | null>(null)
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let run = 0
+
+  function stop(): void {
+    run += 1
+    if (timer) clearTimeout(timer)
+    timer = null
+  }
+
+  function reset(): void {
+    stop()
+    step.value = 'idle'
+    job.value = null
+    error.value = null
+  }
+
+  /** Resolves when the job finished (or the upload failed, or `stop()` was called). */
+  async function upload(
+    target: EntryRef,
+    file: File,
+    options: Pick<UploadRequest, 'mode' | 'valid_rows_only'> = {},
+    pollMs = UPLOAD_POLL_MS,
+  ): Promise<ImportJob | null> {
+    reset()
+    const mine = run
+    error.value = null
+    try {
+      step.value = 'requesting'
+      const grant = await createUpload({
+        year: target.year,
+        unit_id: target.unitId,
+        module: target.module,
+        submodule: target.submodule,
+        filename: file.name,
+        content_type: contentTypeOf(file.name) || file.type || 'application/octet-stream',
+        ...options,
+      })
+      if (mine !== run) return null
+      job.value = grant.job
+      step.value = 'sending'
+      await sendFile(grant, file, file.name)
+      if (mine !== run) return null
+      step.value = 'processing'
+      return await poll(grant.job.id, mine, pollMs)
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e
+      if (mine === run) {
+        error.value = e
+        step.value = 'done'
+      }
+      return null
+    }
+  }
+
+  function poll(jobId: string, mine: number, pollMs: number): Promise<ImportJob | null> {
+    return new Promise((resolve, reject) => {
+      const tick = async () => {
+        if (mine !== run) return resolve(null)
+        try {
+          const next = await getJob(jobId)
+          if (mine !== run) return resolve(null)
+          job.value = next
+          if (isFinished(next)) {
+            step.value = 'done'
+            return resolve(next)
+          }
+          timer = setTimeout(() => void tick(), pollMs)
+        } catch (e) {
+          reject(e)
+        }
+      }
+      void tick()
+    })
+  }
+
+  return { step, job, error, upload, stop, reset }
 })

@@ -1,18 +1,42 @@
-/** A unit-year's results and its change against the previous year. */
+/** A unit-year's results, its change against the previous year, the unit's years and its trajectory. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
 import { ApiError } from '@/api/errors'
-import { getUnitYearResults, getYearChange, type UnitYearResults, type YearChange } from '@/api/results'
+import {
+  getTrajectory,
+  getUnitHistory,
+  getUnitYearResults,
+  getYearChange,
+  type Trajectory,
+  type UnitHistory,
+  type UnitYearResults,
+  type YearChange,
+} from '@/api/results'
 
 export const useResultsStore = defineStore('results', () => {
   const results = ref<UnitYearResults | null>(null)
   const change = ref<YearChange | null>(null)
+  const history = ref<UnitHistory | null>(null)
+  const trajectory = ref<Trajectory | null>(null)
   const isLoading = ref(false)
   const error = ref<ApiError | null>(null)
   /** No previous year to compare with (404) or the change could not be computed. */
   const changeError = ref<ApiError | null>(null)
+  /** The years side by side or the trajectory could not be loaded (the page shows the rest). */
+  const historyError = ref<ApiError | null>(null)
+  const trajectoryError = ref<ApiError | null>(null)
   let controller: AbortController | null = null
+
+  function settle<T>(outcome: PromiseSettledResult<T>, target: { value: T | null }, err: { value: ApiError | null }): void {
+    if (outcome.status === 'fulfilled') {
+      target.value = outcome.value
+      return
+    }
+    if (!(outcome.reason instanceof ApiError)) throw outcome.reason
+    err.value = outcome.reason
+    target.value = null
+  }
 
   async function load(unitId: number, year: number, includeEstimates = true): Promise<void> {
     controller?.abort()
@@ -21,27 +45,21 @@ export const useResultsStore = defineStore('results', () => {
     isLoading.value = true
     error.value = null
     changeError.value = null
+    historyError.value = null
+    trajectoryError.value = null
     const query = { include_estimates: includeEstimates }
     try {
-      const [res, chg] = await Promise.allSettled([
+      const [res, chg, hist, traj] = await Promise.allSettled([
         getUnitYearResults(unitId, year, query, own.signal),
         getYearChange(unitId, year, query, own.signal),
+        getUnitHistory(unitId, query, own.signal),
+        getTrajectory(unitId, year, query, own.signal),
       ])
       if (own.signal.aborted) return
-      if (res.status === 'rejected') {
-        if (!(res.reason instanceof ApiError)) throw res.reason
-        error.value = res.reason
-        results.value = null
-      } else {
-        results.value = res.value
-      }
-      if (chg.status === 'rejected') {
-        if (!(chg.reason instanceof ApiError)) throw chg.reason
-        changeError.value = chg.reason
-        change.value = null
-      } else {
-        change.value = chg.value
-      }
+      settle(res, results, error)
+      settle(chg, change, changeError)
+      settle(hist, history, historyError)
+      settle(traj, trajectory, trajectoryError)
     } finally {
       if (controller === own) {
         isLoading.value = false
@@ -50,5 +68,5 @@ export const useResultsStore = defineStore('results', () => {
     }
   }
 
-  return { results, change, isLoading, error, changeError, load }
+  return { results, change, history, trajectory, isLoading, error, changeError, historyError, trajectoryError, load }
 })

@@ -1,0 +1,48 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
+import { useResultsStore } from './results'
+
+const fetchMock = vi.fn<typeof fetch>()
+beforeEach(() => {
+  setActivePinia(createPinia())
+  vi.stubGlobal('fetch', fetchMock)
+})
+afterEach(() => {
+  fetchMock.mockReset()
+  vi.unstubAllGlobals()
+})
+
+const ok = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
+const notFound = () =>
+  new Response(JSON.stringify({ type: 'https://co2calc.org/problems/not-found', title: 'Not found', status: 404, detail: 'No previous year.' }), {
+    status: 404,
+    headers: { 'Content-Type': 'application/problem+json' },
+  })
+
+describe('results store', () => {
+  it('loads results, change, years and trajectory together; a missing part does not hide the rest', async () => {
+    fetchMock.mockImplementation(async (url) => {
+      const u = String(url)
+      if (u.includes('/change')) return notFound()
+      if (u.includes('/trajectory')) return ok({ unit_id: 7, year: 2100, history: [], targets: [], projection: { points: [] } })
+      if (u.startsWith('/api/results/7?')) return ok({ unit_id: 7, unit_code: 'L', include_estimates: false, years: [] })
+      return ok({ unit_id: 7, year: 2100, total: { kg: '10' } })
+    })
+    const store = useResultsStore()
+    await store.load(7, 2100, false)
+    const urls = fetchMock.mock.calls.map((c) => String(c[0])).sort()
+    expect(urls).toEqual([
+      '/api/results/7/2100/change?include_estimates=false',
+      '/api/results/7/2100/trajectory?include_estimates=false',
+      '/api/results/7/2100?include_estimates=false',
+      '/api/results/7?include_estimates=false',
+    ])
+    expect(store.results?.total.kg).toBe('10')
+    expect(store.change).toBeNull()
+    expect(store.changeError?.status).toBe(404)
+    expect(store.history?.years).toEqual([])
+    expect(store.trajectory?.year).toBe(2100)
+    expect(store.error).toBeNull()
+  })
+})
