@@ -1,16 +1,20 @@
 """Import throughput, end to end, against a raw COPY of the same rows.
 
-    uv run python bench/ingest/run.py [--rows 100000]
+    uv run python bench/ingest/run.py [--rows 100000] [--seed-entries 800000] [--reuse]
 
 Starts its own stack on loopback (PostgreSQL cluster under .data/bench, a fresh
-database; SeaweedFS with its filer webhook; every function behind the dev
-gateway with the /s3 and /_notify/s3 mounts; the dev event bus), then for a
+database — or the previous one with ``--reuse`` — filled with the institution-scale
+``bench/seed`` dataset; SeaweedFS with its filer webhook; every function behind the
+dev gateway with the /s3 and /_notify/s3 mounts; the dev event bus), then for a
 travel (plane) CSV and a purchases CSV of ``--rows`` rows each:
 
     end to end   POST /api/uploads → presigned POST through the gateway → webhook →
                  s3-notify → bus → ingest → entries + emissions committed, job succeeded
     raw COPY     the same entry and emission rows (already computed) COPY'd into
-                 plain tables shaped like entry/emission (no validation, no compute)
+                 tables shaped like entry/emission (no validation, no compute):
+                 ``plain`` without indexes or keys, ``constrained`` with the real
+                 tables' indexes and foreign keys (after migration 0012: entry →
+                 report and owner only; emission none)
 
 Goals: ≥ 25,000 rows/s end to end and ≤ 5× the raw COPY time.
 """
@@ -21,11 +25,13 @@ import argparse
 import json
 import os
 import random
+import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / ".data" / "bench"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ (for _common, seed)
+from _common import DATA, PG_PORT, cluster, use_database
+
 AIRPORTS = ["GVA", "ZRH", "LHR", "CDG", "FRA", "AMS", "JFK", "BCN", "MAD", "FCO", "VIE", "BER"]
 CABINS = ["economy", "economy", "economy", "business", "premium_economy"]
 
@@ -57,18 +63,20 @@ def purchases_csv(n: int, codes: list[str]) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--pg-port", type=int, default=54359)
+    parser.add_argument("--pg-port", type=int, default=PG_PORT)
+    parser.add_argument("--seed-entries", type=int, default=800_000)
+    parser.add_argument("--seed-units", type=int, default=500)
+    parser.add_argument("--reuse", action="store_true", help="keep and reuse the database")
     parser.add_argument("--s3-base", type=int, default=27333)
     args = parser.parse_args()
 
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from co2calc.dev.services import LocalPostgres, LocalSeaweed
+    from co2calc.dev.services import LocalSeaweed
 
-    pg = LocalPostgres(DATA / "pg", port=args.pg_port)
-    pg.start()
-    os.environ["CO2CALC_DATABASE_URL"] = pg.ensure_database("co2calc_bench", fresh=True)
+    pg = cluster(args.pg_port)
+    use_database(pg.ensure_database("co2calc_bench", fresh=not args.reuse))
     os.environ["CO2CALC_IMPORT_MAX_ROWS"] = str(max(args.rows, 200_000))
     from co2calc.dev.eventbus import EventBus
     from co2calc.dev.gateway import Gateway, serve_in_thread
@@ -76,6 +84,14 @@ def main() -> None:
     from co2calc.migrate import migrate
 
     migrate()
+    from seed.run import seed
+
+    summary = seed(units=args.seed_units, years=[2023, 2024, 2025], entries=args.seed_entries)
+    print(
+        f"seed: {summary.entries:,} entries, {summary.emissions:,} emission rows"
+        + (" (already there)" if summary.skipped else f" in {summary.seconds} s"),
+        flush=True,
+    )
     gateway = Gateway()
     server, _ = serve_in_thread(gateway)
     url = f"http://127.0.0.1:{server.port}"
@@ -97,10 +113,10 @@ def main() -> None:
     gateway.extra.update(store_mounts(gateway, store.endpoint))
     bus = EventBus(resolve=lambda name: f"{url}/_events/{name}", schedules=False).start()
     os.environ["K_SINK"] = bus.url
-    from co2calc.demo import demo_directory
+    from seed.run import institution_directory
 
     directory = DATA / "directory.json"  # year creation runs directory-sync on the bus
-    directory.write_text(demo_directory().model_dump_json())
+    directory.write_text(institution_directory(args.seed_units).model_dump_json())
     os.environ["CO2CALC_DIRECTORY_PROVIDER"] = "file"
     os.environ["CO2CALC_DIRECTORY_FILE"] = str(directory)
     from co2calc.settings import get_settings
@@ -117,7 +133,8 @@ def main() -> None:
         from co2calc.db import close_pool
 
         close_pool()
-        pg.drop_database("co2calc_bench")
+        if not args.reuse:
+            pg.drop_database("co2calc_bench")
         pg.stop()
     print(json.dumps(results, indent=1))
 
@@ -137,12 +154,10 @@ def _run(url: str, bus, rows: int) -> dict:
     import httpx
 
     from co2calc.db import transaction
-    from co2calc.demo import DEMO_USERS, demo_directory
-    from co2calc.directory import sync
+    from co2calc.demo import DEMO_USERS
     from co2calc.factors import load_shipped_factor_set
 
-    sync(demo_directory())
-    year = 2025
+    year = 2025  # seeded (and opened) by bench/seed
     admin_token, admin_csrf = _session(DEMO_USERS[0].person_id)
     token, csrf = _session(DEMO_USERS[1].person_id)
     from co2calc.auth.sessions import SESSION_COOKIE as cookie
@@ -263,16 +278,10 @@ def _raw_copy(job_id: str) -> tuple[dict[str, float], int]:
             like = " including all" if variant == "constrained" else " including defaults"
             conn.execute(f"create table raw_entry (like entry{like})")
             conn.execute(f"create table raw_emission (like emission{like})")
-            if variant == "constrained":  # the same foreign keys as entry and emission
+            if variant == "constrained":  # the same foreign keys as entry (0012: emission none)
                 conn.execute(
                     "alter table raw_entry add foreign key (report_id) references report (id),"
-                    " add foreign key (unit_id) references org_unit (id),"
-                    " add foreign key (created_by) references app_user (id),"
-                    " add foreign key (updated_by) references app_user (id)"
-                )
-                conn.execute(
-                    "alter table raw_emission add foreign key (entry_id) references raw_entry (id),"
-                    " add foreign key (unit_id) references org_unit (id)"
+                    " add foreign key (owner_user_id) references app_user (id)"
                 )
             started = time.perf_counter()
             with conn.cursor().copy(f"copy raw_entry ({ecols}) from stdin") as copy:

@@ -232,6 +232,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--batch", type=int, default=5000)
+    ap.add_argument("--writers", type=int, default=2)
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = ap.parse_args()
 
@@ -247,7 +248,9 @@ def main() -> None:
         seed(url, args.entries)
         with factory() as conn:
             store_factor_set(conn, scaled(f"{YEAR}.bench1", Decimal(1)))
-        base = recalculate(factory, year=YEAR, reason="bench baseline", batch_size=args.batch)
+        base = recalculate(
+            factory, year=YEAR, reason="bench baseline", batch_size=args.batch, writers=args.writers
+        )
         print(
             f"baseline (insert)   {base['entries']:>9,} entries {base['seconds']:7.1f} s"
             f" {base['entries_per_s']:>8,} entries/s  invalid={base['invalid']}",
@@ -255,7 +258,13 @@ def main() -> None:
         )
         with factory() as conn:
             store_factor_set(conn, scaled(f"{YEAR}.bench2", Decimal("1.1")))
-        r = recalculate(factory, year=YEAR, reason="bench factor change", batch_size=args.batch)
+        r = recalculate(
+            factory,
+            year=YEAR,
+            reason="bench factor change",
+            batch_size=args.batch,
+            writers=args.writers,
+        )
         print(
             f"after factor change {r['entries']:>9,} entries {r['seconds']:7.1f} s"
             f" {r['entries_per_s']:>8,} entries/s  (goal ≥ 50,000)",

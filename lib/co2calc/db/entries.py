@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from co2calc.db.emissions import EMISSION_COLUMNS  # one definition of the emission row
+
 if TYPE_CHECKING:
     from psycopg import Connection
 
@@ -35,24 +37,6 @@ __all__ = [
     "user_exists",
 ]
 
-EMISSION_COLUMNS = (
-    "entry_id",
-    "unit_id",
-    "year",
-    "module",
-    "submodule",
-    "leaf",
-    "scope",
-    "category",
-    "kg_co2e",
-    "quantity",
-    "quantity_unit",
-    "factor_id",
-    "factor_version",
-    "uncertainty",
-    "factor_uncertainty",
-    "estimate",
-)
 
 _ENTRY_SELECT = (
     "select e.*, r.status as report_status, y.status as year_status from entry e"
@@ -231,21 +215,9 @@ def replace_emissions(
     conn: Connection, entry_ids: Sequence[int], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """Delete the entries' emission rows and insert ``rows`` (tuples in EMISSION_COLUMNS order)."""
-    if entry_ids:
-        conn.execute("delete from emission where entry_id = any(%s)", (list(entry_ids),))
-    if not rows:
-        return
-    if len(rows) <= 20:
-        placeholders = "(" + ", ".join(["%s"] * len(EMISSION_COLUMNS)) + ")"
-        conn.execute(
-            f"insert into emission ({', '.join(EMISSION_COLUMNS)}) values "
-            + ", ".join([placeholders] * len(rows)),
-            [v for row in rows for v in row],
-        )
-        return
-    with conn.cursor().copy(f"copy emission ({', '.join(EMISSION_COLUMNS)}) from stdin") as copy:
-        for row in rows:
-            copy.write_row(row)
+    from co2calc.db import emissions
+
+    emissions.replace(conn, entry_ids, rows)
 
 
 def emissions_of(conn: Connection, entry_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:

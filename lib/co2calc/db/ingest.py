@@ -6,20 +6,25 @@ rows can reference their entry in the same stream (no round trip per row).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from psycopg import Connection
 
+    from co2calc.db.emissions import CopyRows
+
 __all__ = [
     "ENTRY_COPY_COLUMNS",
     "allocate_entry_ids",
+    "analyze_entries",
     "copy_emissions",
     "copy_entries",
     "delete_previous_import",
+    "delete_seeded",
     "mark_modules_started",
     "reports_of_year",
+    "seeded_counts",
     "unit_ids_by_code",
     "users_by_person_id",
 ]
@@ -90,35 +95,18 @@ def allocate_entry_ids(conn: Connection, n: int) -> list[int]:
     return [r["id"] for r in rows]
 
 
-def _copy_via_stage(conn: Connection, table: str, columns: Sequence[str], rows, identity: bool):
-    """COPY into a temporary staging table, then INSERT … SELECT into ``table``.
-
-    COPY FROM is refused on tables with (forced) row-level security, and entry and
-    emission have it; the INSERT goes through the RLS policies like any other write.
-    """
-    stage = f"_stage_{table}"
-    cols = ", ".join(columns)
-    conn.execute(
-        f"create temp table if not exists {stage} as select {cols} from {table} with no data"
-    )
-    with conn.cursor().copy(f"copy {stage} ({cols}) from stdin") as copy:
-        for row in rows:
-            copy.write_row(row)
-    overriding = " overriding system value" if identity else ""
-    conn.execute(f"insert into {table} ({cols}){overriding} select {cols} from {stage}")
-    conn.execute(f"truncate {stage}")
-
-
-def copy_entries(conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
+def copy_entries(conn: Connection, rows: CopyRows) -> None:
     """Rows in ENTRY_COPY_COLUMNS order (ids from :func:`allocate_entry_ids`)."""
-    _copy_via_stage(conn, "entry", ENTRY_COPY_COLUMNS, rows, identity=True)
+    from co2calc.db.emissions import copy_via_stage
+
+    copy_via_stage(conn, "entry", ENTRY_COPY_COLUMNS, rows, identity=True)
 
 
-def copy_emissions(conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
+def copy_emissions(conn: Connection, rows: CopyRows) -> None:
     """Rows in ``co2calc.db.entries.EMISSION_COLUMNS`` order."""
-    from co2calc.db.entries import EMISSION_COLUMNS
+    from co2calc.db.emissions import copy_new
 
-    _copy_via_stage(conn, "emission", EMISSION_COLUMNS, rows, identity=False)
+    copy_new(conn, rows)
 
 
 def mark_modules_started(conn: Connection, report_ids: Sequence[int], module: str) -> None:
@@ -127,3 +115,27 @@ def mark_modules_started(conn: Connection, report_ids: Sequence[int], module: st
         " where report_id = any(%s) and module = %s and status = 'not_started'",
         (list(report_ids), module),
     )
+
+
+def seeded_counts(conn: Connection, years: Sequence[int]) -> dict[str, int]:
+    """Entries of source ``seed`` in ``years`` and their emission rows (bench seed)."""
+    row = conn.execute(
+        "select count(*) as entries, coalesce(sum((select count(*) from emission m"
+        " where m.entry_id = e.id)), 0) as emissions from entry e"
+        " where e.year = any(%s) and e.source = 'seed'",
+        (list(years),),
+    ).fetchone()
+    return {"entries": int(row["entries"]), "emissions": int(row["emissions"])}
+
+
+def delete_seeded(conn: Connection, years: Sequence[int]) -> int:
+    """Delete the entries of source ``seed`` in ``years`` (their emission rows go with them)."""
+    return conn.execute(
+        "delete from entry where year = any(%s) and source = 'seed'", (list(years),)
+    ).rowcount
+
+
+def analyze_entries(conn: Connection) -> None:
+    """Fresh planner statistics after a bulk load (needs the tables' owner)."""
+    conn.execute("analyze entry")
+    conn.execute("analyze emission")

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from co2calc.db.entries import EMISSION_COLUMNS  # one definition of the emission row
+from co2calc.db.emissions import EMISSION_COLUMNS  # one definition of the emission row
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -40,8 +40,6 @@ __all__ = [
 # Advisory lock namespaces (first key of the two-int form); the second is the year.
 _LOCK_RUNNER = 0x5EC0
 _LOCK_REQUEST = 0x5EC1
-
-_ENTRY_COLUMNS = ("id", "version", "kg", "estimate", "flag_reason", "flag_detail", "n_rows")
 
 
 def set_system_scope(conn: Connection) -> None:
@@ -193,6 +191,9 @@ def stream_entries(
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Batches of ``(id, unit_id, module, submodule, version, data)`` through a server-side cursor.
 
+    ``data`` is the JSON text (for ``model_validate_json``: parsing jsonb into
+    Python objects first costs more than the validation itself).
+
     Must run inside a transaction on ``conn`` (a dedicated reading connection).
     """
     from psycopg import sql
@@ -204,7 +205,7 @@ def stream_entries(
     if unit_id is not None:
         where.append(sql.SQL("e.unit_id = {}").format(unit_id))
     query = sql.SQL(
-        "select e.id, e.unit_id, e.module, e.submodule, e.version, e.data"
+        "select e.id, e.unit_id, e.module, e.submodule, e.version, e.data::text"
         " from entry e join report r on r.id = e.report_id where {}"
     ).format(sql.SQL(" and ").join(where))
     set_system_scope(conn)
@@ -215,77 +216,17 @@ def stream_entries(
             yield rows
 
 
-_TEMP = (
-    "create temp table if not exists recalc_entry (id bigint primary key, version integer,"
-    " kg numeric, estimate boolean, flag_reason text, flag_detail text, n_rows integer,"
-    " old_rows integer not null default 0) on commit delete rows;"
-    " create temp table if not exists recalc_emission (entry_id bigint, unit_id bigint,"
-    " year integer, module text, submodule text, leaf text, scope smallint, category text,"
-    " kg_co2e numeric, quantity numeric, quantity_unit text, factor_id text,"
-    " factor_version text, uncertainty double precision, factor_uncertainty double precision,"
-    " estimate boolean) on commit delete rows;"
-    " truncate recalc_entry, recalc_emission"
-)
-_SET = ", ".join(f"{c} = r.{c}" for c in EMISSION_COLUMNS[1:])
-_OLD = ", ".join(f"m.{c}" for c in EMISSION_COLUMNS[1:])
-_NEW = ", ".join(f"r.{c}" for c in EMISSION_COLUMNS[1:])
-_SINGLE = "t.n_rows = 1 and t.old_rows = 1"
-
-
 def write_batch(
     conn: Connection, entries: Iterable[Sequence[Any]], emissions: Iterable[Sequence[Any]]
 ) -> int:
-    """Replace the emission rows and entry totals of one batch; returns entries written.
+    """Replace the emission rows and entry totals of one batch, in its own transaction;
+    returns entries written (see :func:`co2calc.db.emissions.write_recomputed`).
 
     ``entries``: ``(id, version, kg, estimate, flag_reason, flag_detail, n_rows)``;
-    ``emissions``: rows in :data:`EMISSION_COLUMNS` order. Runs in one
-    transaction; an entry whose version moved since it was read is left alone.
-    The common case (one row before, one row after) is updated in place, and
-    only where a value differs: an insert pays two foreign-key checks per row,
-    an in-place update none. Other entries get delete + insert.
+    ``emissions``: rows in :data:`EMISSION_COLUMNS` order.
     """
-    from psycopg.rows import tuple_row
+    from co2calc.db.emissions import write_recomputed
 
     with conn.transaction():
         set_system_scope(conn)
-        cur = conn.cursor(row_factory=tuple_row)
-        cur.execute(_TEMP)
-        with cur.copy(f"copy recalc_entry ({', '.join(_ENTRY_COLUMNS)}) from stdin") as copy:
-            for row in entries:
-                copy.write_row(row)
-        with cur.copy(f"copy recalc_emission ({', '.join(EMISSION_COLUMNS)}) from stdin") as copy:
-            for row in emissions:
-                copy.write_row(row)
-        # only entries still at the version read (a concurrent edit recomputed them itself)
-        cur.execute(
-            "delete from recalc_entry t where t.version is distinct from"
-            " (select e.version from entry e where e.id = t.id)"
-        )
-        cur.execute(
-            "update recalc_entry t set old_rows = o.n from (select m.entry_id, count(*) as n"
-            " from emission m where m.entry_id in (select id from recalc_entry)"
-            " group by m.entry_id) o where o.entry_id = t.id"
-        )
-        cur.execute(
-            f"update emission m set {_SET} from recalc_emission r join recalc_entry t"
-            f" on t.id = r.entry_id where {_SINGLE} and m.entry_id = t.id"
-            f" and ({_OLD}) is distinct from ({_NEW})"
-        )
-        cur.execute(
-            f"delete from emission m using recalc_entry t where m.entry_id = t.id"
-            f" and not ({_SINGLE})"
-        )
-        cur.execute(
-            f"insert into emission ({', '.join(EMISSION_COLUMNS)})"
-            f" select {', '.join('r.' + c for c in EMISSION_COLUMNS)}"
-            f" from recalc_emission r join recalc_entry t on t.id = r.entry_id"
-            f" where not ({_SINGLE})"
-        )
-        cur.execute(
-            "update entry e set kg_co2e = t.kg, estimate = t.estimate,"
-            " flag_reason = t.flag_reason, flag_detail = t.flag_detail"
-            " from recalc_entry t where e.id = t.id and (e.kg_co2e, e.estimate,"
-            " e.flag_reason, e.flag_detail) is distinct from"
-            " (t.kg, t.estimate, t.flag_reason, t.flag_detail)"
-        )
-        return cur.execute("select count(*) from recalc_entry").fetchone()[0]
+        return write_recomputed(conn, entries, emissions)

@@ -203,10 +203,19 @@ class _Writer:
         import threading
 
         from co2calc.factorstore import calc_context
+        from co2calc.ingest.bulk import BulkTarget
 
         self.conn = conn
         self.job = job
         self.reports = reports
+        self.target = BulkTarget(
+            job["year"],
+            job["module"],
+            job["submodule"],
+            source="import",
+            import_job=job["id"],
+            actor=job["created_by"],
+        )
         self.ctx = calc_context(conn, job["year"])
         self.batch: list[tuple[Any, int]] = []  # (entry, unit id)
         self.batches = 0
@@ -222,17 +231,14 @@ class _Writer:
         self.batch.append((entry, unit_id))
 
     def _write_loop(self) -> None:
-        from co2calc.db import ingest as sql
+        from co2calc.ingest.bulk import write_rows
 
         while (item := self._queue.get()) is not None:
             if self._error is not None:
                 continue  # drain after a failure
             try:
                 t0 = time.perf_counter()
-                entries, emissions = item
-                sql.copy_entries(self.conn, entries)
-                if emissions:
-                    sql.copy_emissions(self.conn, emissions)
+                write_rows(self.conn, item)
                 self.timings["copy_s"] += time.perf_counter() - t0
             except BaseException as exc:
                 self._error = exc
@@ -252,71 +258,26 @@ class _Writer:
         self._check()
         if not self.batch:
             return
-        from co2calc.calc import compute
         from co2calc.db import ingest as sql
         from co2calc.db import transaction
+        from co2calc.ingest.bulk import build_rows
 
         t0 = time.perf_counter()
-        job = self.job
-        module, submodule, year = job["module"], job["submodule"], job["year"]
         owners: dict[str, int] = {}
         people = {getattr(e, OWNER_FIELD, None) for e, _ in self.batch} - {None}
         with transaction(all_units=True) as conn:
             if people:
                 owners = sql.users_by_person_id(conn, sorted(people))
             ids = sql.allocate_entry_ids(conn, len(self.batch))
-        entries, emissions = [], []
-        actor = job["created_by"]
-        reports = self.reports
-        for entry_id, (entry, unit_id) in zip(ids, self.batch, strict=True):
-            result = compute(module, submodule, entry, self.ctx)
-            report = reports[unit_id]
-            flag = result.flag
-            rows = result.rows
-            entries.append(
-                (
-                    entry_id,
-                    report["id"],
-                    unit_id,
-                    year,
-                    module,
-                    submodule,
-                    owners.get(getattr(entry, OWNER_FIELD, None) or ""),
-                    entry.model_dump_json(),
-                    "import",
-                    job["id"],
-                    flag.reason.value if flag else None,
-                    flag.detail if flag else None,
-                    result.kg,
-                    any(r.estimate for r in rows),
-                    actor,
-                    actor,
-                )
-            )
-            for r in rows:
-                emissions.append(
-                    (
-                        entry_id,
-                        unit_id,
-                        year,
-                        module,
-                        submodule,
-                        r.leaf,
-                        r.scope,
-                        r.category,
-                        r.kg,
-                        r.quantity,
-                        r.quantity_unit,
-                        r.factor_id,
-                        r.factor_version,
-                        r.uncertainty,
-                        r.factor_uncertainty,
-                        r.estimate,
-                    )
-                )
-            self.touched.add(report["id"])
+            items = [
+                (entry, unit_id, owners.get(getattr(entry, OWNER_FIELD, None) or ""))
+                for entry, unit_id in self.batch
+            ]
+            # computed and formatted as COPY text here: the writer thread only sends bytes
+            rows = build_rows(conn, self.target, items, ids, self.reports, self.ctx)
+        self.touched |= rows.report_ids
         self.timings["compute_s"] += time.perf_counter() - t0
-        self._queue.put((entries, emissions))
+        self._queue.put(rows)
         self.written += len(self.batch)
         self.batch = []
         self.batches += 1

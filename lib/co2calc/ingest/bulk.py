@@ -1,0 +1,149 @@
+"""Bulk writes of validated entries: compute, then COPY entries and emission rows.
+
+The importer's write path (``co2calc.ingest.run``), usable on its own for
+trusted bulk loads (the institution-scale benchmark seed): entry ids come from
+the identity sequence in one round trip, so emission rows reference their entry
+in the same stream; rows are formatted as COPY text by the caller's thread and
+written through staging tables by ``co2calc.db.emissions`` (the one emission
+write path). Nothing here checks permissions or report status: callers do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+
+    from co2calc.calc import CalcContext
+
+__all__ = ["BulkTarget", "Rows", "build_rows", "write_entries", "write_rows"]
+
+
+@dataclass(frozen=True)
+class BulkTarget:
+    """What every entry of one bulk write shares."""
+
+    year: int
+    module: str
+    submodule: str
+    source: str = "import"  # entry.source: import | seed
+    import_job: str | None = None
+    actor: int | None = None  # created_by / updated_by
+
+
+@dataclass
+class Rows:
+    """Computed rows of one batch: COPY text of entries and emissions, reports touched."""
+
+    entries: bytes
+    emissions: bytes
+    n_entries: int
+    n_emissions: int
+    report_ids: set[int]
+
+
+def build_rows(
+    fmt_conn: Connection,
+    target: BulkTarget,
+    items: Sequence[tuple[Any, int, int | None]],
+    ids: Sequence[int],
+    reports: dict[int, dict[str, Any]],
+    ctx: CalcContext,
+) -> Rows:
+    """Compute ``items`` — ``(entry model, unit id, owner user id)`` — into COPY text.
+
+    ``ids``: one pre-allocated entry id per item; ``reports``: unit id → report
+    (``id``); ``fmt_conn`` only lends its adapters to the COPY formatter.
+    """
+    from co2calc.calc import compute
+    from co2calc.db.emissions import copy_text
+
+    module, submodule, year = target.module, target.submodule, target.year
+    source, job, actor = target.source, target.import_job, target.actor
+    entries, emissions, touched = [], [], set()
+    for entry_id, (entry, unit_id, owner) in zip(ids, items, strict=True):
+        result = compute(module, submodule, entry, ctx)
+        report_id = reports[unit_id]["id"]
+        flag = result.flag
+        rows = result.rows
+        entries.append(
+            (
+                entry_id,
+                report_id,
+                unit_id,
+                year,
+                module,
+                submodule,
+                owner,
+                entry.model_dump_json(),
+                source,
+                job,
+                flag.reason.value if flag else None,
+                flag.detail if flag else None,
+                result.kg,
+                any(r.estimate for r in rows),
+                actor,
+                actor,
+            )
+        )
+        for r in rows:
+            emissions.append(
+                (
+                    entry_id,
+                    unit_id,
+                    year,
+                    module,
+                    submodule,
+                    r.leaf,
+                    r.scope,
+                    r.category,
+                    r.kg,
+                    r.quantity,
+                    r.quantity_unit,
+                    r.factor_id,
+                    r.factor_version,
+                    r.uncertainty,
+                    r.factor_uncertainty,
+                    r.estimate,
+                )
+            )
+        touched.add(report_id)
+    return Rows(
+        copy_text(fmt_conn, entries),
+        copy_text(fmt_conn, emissions),
+        len(entries),
+        len(emissions),
+        touched,
+    )
+
+
+def write_rows(conn: Connection, rows: Rows) -> None:
+    """COPY one batch of entries and their emission rows (in the caller's transaction)."""
+    from co2calc.db import ingest as sql
+    from co2calc.db.emissions import copy_new
+
+    sql.copy_entries(conn, rows.entries)
+    if rows.n_emissions:
+        copy_new(conn, rows.emissions)
+
+
+def write_entries(
+    conn: Connection,
+    target: BulkTarget,
+    items: Sequence[tuple[Any, int, int | None]],
+    reports: dict[int, dict[str, Any]],
+    ctx: CalcContext,
+) -> Rows:
+    """Compute and write ``items`` in the caller's transaction (one batch; single thread),
+    and move their modules from *not started* to *in progress*."""
+    from co2calc.db import ingest as sql
+
+    ids = sql.allocate_entry_ids(conn, len(items))
+    rows = build_rows(conn, target, items, ids, reports, ctx)
+    write_rows(conn, rows)
+    if rows.report_ids:
+        sql.mark_modules_started(conn, sorted(rows.report_ids), target.module)
+    return rows
