@@ -8,9 +8,10 @@
     │   ├── BadHeader           missing / unknown / renamed / duplicated columns
     │   ├── InvalidRows         some rows are invalid (all-or-nothing mode)
     │   └── NotImportable       no report for the unit-year, report signed off, unknown job
-    └── JobInProgress           another run holds the job's lease: raise, the Broker retries
 
-Anything else (database, object store, bugs) propagates too, after the job is
+A redelivery while another run holds the job's lease is acknowledged (that run
+finishes it; if it dies, the maintenance function re-drives the job once the
+lease has expired). Anything else (database, object store, bugs) propagates too, after the job is
 released to ``pending`` so a redelivery can run it again.
 """
 
@@ -24,7 +25,6 @@ __all__ = [
     "IngestError",
     "InputError",
     "InvalidRows",
-    "JobInProgress",
     "NotImportable",
     "RowError",
     "TooManyRows",
@@ -84,7 +84,3 @@ class InvalidRows(InputError):
 
 class NotImportable(InputError):
     slug = "not-importable"
-
-
-class JobInProgress(IngestError):
-    slug = "in-progress"

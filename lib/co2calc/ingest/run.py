@@ -31,7 +31,6 @@ from co2calc.ingest.errors import (
     FileTooLarge,
     InputError,
     InvalidRows,
-    JobInProgress,
     NotImportable,
     RowError,
     TooManyRows,
@@ -97,10 +96,10 @@ def ingest_object(
         if current is None or current["object_key"] != obj.key or current["bucket"] != obj.bucket:
             log_event("ingest: no job for this object", logging.WARNING, key=obj.key)
             return ImportOutcome(parsed.job_id, "skipped", detail="no job for this object")
-        if current["status"] == "running":
-            raise JobInProgress(
-                f"job {parsed.job_id} is running (lease until {current['lease_until']})"
-            )
+        if current["status"] == "running":  # the lease holder finishes it (or maintenance)
+            detail = f"running elsewhere (lease until {current['lease_until']})"
+            log_event("ingest: redelivery while running", job_id=parsed.job_id, detail=detail)
+            return ImportOutcome(parsed.job_id, "skipped", detail=detail)
         log_event("ingest: already done", job_id=parsed.job_id, status=current["status"])
         return ImportOutcome(parsed.job_id, "skipped", detail=f"already {current['status']}")
 
