@@ -275,6 +275,7 @@ class StationIndex:
         )
         self._by_lat = sorted(stations, key=lambda s: s.lat)
         self._lats = [s.lat for s in self._by_lat]
+        self._nearest_memo: dict[tuple[float, float, int], tuple[tuple[Station, float], ...]] = {}
 
     @classmethod
     @cache
@@ -295,7 +296,20 @@ class StationIndex:
     def nearest_with_distance(
         self, lat: float, lon: float, k: int = 1
     ) -> list[tuple[Station, float]]:
-        """The ``k`` stations closest to (lat, lon), with great-circle distance in km."""
+        """The ``k`` stations closest to (lat, lon), with great-circle distance in km.
+
+        Answers are memoised: the points asked about are airports, a few thousand
+        at most, and a list of flights asks about the same ones again and again.
+        """
+        key = (lat, lon, k)
+        hit = self._nearest_memo.get(key)
+        if hit is None:
+            if len(self._nearest_memo) >= 16_384:
+                self._nearest_memo.clear()
+            hit = self._nearest_memo[key] = tuple(self._nearest_scan(lat, lon, k))
+        return list(hit)
+
+    def _nearest_scan(self, lat: float, lon: float, k: int) -> list[tuple[Station, float]]:
         if k <= 0 or not self._by_lat:
             return []
         k = min(k, len(self._by_lat))
