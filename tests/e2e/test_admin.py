@@ -51,12 +51,13 @@ def test_a_factor_file_with_bad_rows_lists_every_problem(signed_in_page, gateway
     )
     page = signed_in_page(admin.person_id)
     page.goto(f"{gateway}/en/admin/factors")
+    page.locator("[data-test=factor-sets-table]").wait_for()  # the page has loaded its data
     page.locator("[data-test=load-year]").fill(str(E2E_YEAR))
     page.locator("[data-test=load-version]").fill("e2e-bad")
     page.locator("input[type=file]").set_input_files(str(bad))
     page.locator("[data-test=load-submit]").click()
     problems = page.locator("[data-test=row-problems]")
-    problems.wait_for()
+    problems.wait_for(timeout=45_000)  # the first load imports the engine in a cold gateway
     assert "nothing was stored" in problems.inner_text()
     assert page.locator("[data-test=row-problem-1]").count() >= 1  # "abc" is not a number
     assert page.locator("[data-test=row-problem-3]").count() >= 1  # duplicate of row 2

@@ -2015,8 +2015,10 @@ export interface components {
             detail: string;
             instance?: string;
             errors?: {
-                loc?: string[];
+                loc?: (string | number)[];
                 field?: string;
+                /** @description file row (0: the header) */
+                row?: number;
                 type?: string;
                 message?: string;
             }[];

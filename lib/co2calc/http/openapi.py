@@ -38,8 +38,9 @@ _PROBLEM = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
                     "field": {"type": "string"},
+                    "row": {"type": "integer", "description": "file row (0: the header)"},
                     "type": {"type": "string"},
                     "message": {"type": "string"},
                 },

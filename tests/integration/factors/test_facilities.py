@@ -3,7 +3,7 @@
 Through the gateway against the real database. Years: 2150-2154 for the table
 alone (research_facility has no year check). The two tests that need real
 reports (a footprint taken from a unit's report, entries computed with the
-loaded facilities) use reporting year 2089: reporting_year only accepts
+loaded facilities) use reporting year 2098: reporting_year only accepts
 2000-2100 (migration 0001) and the years API ``le=2100``, so no year of
 2150-2159 can hold a report.
 """
@@ -22,7 +22,7 @@ from co2calc.demo import DEMO_USERS
 ADMIN, PRINCIPAL, MEMBER, COLLEAGUE, OFFICER, OTHER = (u.person_id for u in DEMO_USERS)
 CSV = {"content-type": "text/csv"}
 HEADER = "facility,unit_code,use_unit,total_use,source,footprint_kg,uncertainty\n"
-REPORT_YEAR = 2089
+REPORT_YEAR = 2098
 SHIPPED = (
     Path(__file__).resolve().parents[3]
     / "lib"
@@ -246,7 +246,7 @@ def test_upsert_facilities_as_the_demo_seed_calls_it(pg):
     assert got[0]["footprint_kg"] == {"energy": Decimal("38000.125"), "purchases": Decimal(22000)}
 
 
-# -- with real reports: reporting year 2089 ----------------------------------------------
+# -- with real reports: reporting year 2098 ----------------------------------------------
 
 
 @pytest.fixture
@@ -264,7 +264,7 @@ def bus(gateway, monkeypatch):
 
 @pytest.fixture
 def report_year(sign_in) -> int:
-    """Reporting year 2089, open, with the shipped 2025 factors stored as its set."""
+    """Reporting year 2098, open, with the shipped 2025 factors stored as its set."""
     from co2calc import factorstore
     from co2calc.db import transaction
     from co2calc.factors import load_factor_csv
@@ -311,7 +311,7 @@ def test_footprint_from_the_unit_report_and_entries_computed(report_year, sign_i
     lab_url = f"/api/research-facilities/{lab}/{year}"
     early = admin.post(
         f"{lab_url}/common",
-        json={"data": {"facility": "Platform 2089", "use": 120, "use_unit": "hours"}},
+        json={"data": {"facility": "Platform 2098", "use": 120, "use_unit": "hours"}},
     )
     assert early.status_code == 201, early.text
     assert early.json()["flag"]["reason"] == "unknown_facility"
@@ -319,17 +319,17 @@ def test_footprint_from_the_unit_report_and_entries_computed(report_year, sign_i
     # WHEN the admin loads the platform without a footprint (taken from SB-ENER-LAB1's
     # report) and an animal facility with two given sources
     body = (
-        HEADER + "Platform 2089,SB-ENER-LAB1,hours,4000,,,0.2\n"
-        "Animals 2089,,animal_housings,1200,energy,90000,\n"
-        "Animals 2089,,animal_housings,1200,food_and_bedding,25000,\n"
+        HEADER + "Platform 2098,SB-ENER-LAB1,hours,4000,,,0.2\n"
+        "Animals 2098,,animal_housings,1200,energy,90000,\n"
+        "Animals 2098,,animal_housings,1200,food_and_bedding,25000,\n"
     )
     r = admin.put(url(year), content=body.encode(), headers=dict(CSV))
     assert r.status_code == 200, r.text
-    assert r.json()["computed"] == ["Platform 2089"]
+    assert r.json()["computed"] == ["Platform 2098"]
     assert r.json()["recalculation_event"]
 
     # THEN the platform's footprint is SB-ENER-LAB1's emissions by module
-    platform = by_name(sign_in(MEMBER), year)["Platform 2089"]
+    platform = by_name(sign_in(MEMBER), year)["Platform 2098"]
     assert kg(platform["footprint_kg"]) == {"buildings": buildings, "process-emissions": process}
     assert Decimal(platform["footprint_total_kg"]) == footprint
 
@@ -346,7 +346,7 @@ def test_footprint_from_the_unit_report_and_entries_computed(report_year, sign_i
     # and 30 / 1,200 × 25,000 = 625, 2,875 kg in all
     r = admin.post(
         f"{lab_url}/animal",
-        json={"data": {"facility": "Animals 2089", "use": 30, "use_unit": "animal_housings"}},
+        json={"data": {"facility": "Animals 2098", "use": 30, "use_unit": "animal_housings"}},
     )
     assert r.status_code == 201, r.text
     assert Decimal(r.json()["kg_co2e"]) == 2875
