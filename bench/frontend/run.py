@@ -14,10 +14,9 @@ Goals (issue 7): initial JS <= 250 KB gzipped; Lighthouse performance >= 90 and
 accessibility >= 95.
 
     uv run python bench/frontend/run.py [--skip-build] [--preset mobile|desktop|both] [--runs 1]
-        [--gzip] [--save DIR]
+        [--save DIR]
 
-The dev gateway serves dist/ uncompressed; ``--gzip`` puts a gzip WSGI layer in front
-of it (what a compressing ingress or CDN does in production). ``--save`` keeps the
+The dev gateway serves dist/ gzip-compressed, as the cluster's nginx does. ``--save`` keeps the
 Lighthouse JSON reports.
 """
 
@@ -62,38 +61,13 @@ def initial_js() -> list[tuple[str, int, int]]:
     return out
 
 
-def gzipped(app):
-    """A WSGI layer that gzips static responses when the client accepts it."""
-
-    def wrapped(environ, start_response):
-        if "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", "") or environ.get(
-            "PATH_INFO", ""
-        ).startswith("/api/"):
-            return app(environ, start_response)
-        captured: dict = {}
-
-        def capture(status, headers, exc_info=None):
-            captured["status"], captured["headers"] = status, headers
-            return lambda _data: None
-
-        body = b"".join(app(environ, capture))
-        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
-        if captured["status"].startswith("200") and len(body) > 1024:
-            body = gzip.compress(body, compresslevel=6)
-            headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
-        start_response(captured["status"], [*headers, ("Content-Length", str(len(body)))])
-        return [body]
-
-    return wrapped
-
-
-def start_stack(compress: bool):
+def start_stack():
     """PostgreSQL + migrations + demo data + gateway; returns (base URL, cleanup)."""
     from co2calc.db import close_pool
     from co2calc.dev.services import LocalPostgres
     from co2calc.settings import get_settings
 
-    cluster = LocalPostgres(DATA / "pg", port=PG_PORT)
+    cluster = LocalPostgres(DATA / "pg-frontend", port=PG_PORT)  # not bench/_common's cluster
     cluster.start()
     url = cluster.ensure_database("co2calc_bench", fresh=True)
     os.environ["CO2CALC_DATABASE_URL"] = url
@@ -113,7 +87,7 @@ def start_stack(compress: bool):
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     logging.getLogger("co2calc").addFilter(lambda r: r.levelno >= logging.WARNING)
     gateway = Gateway()
-    server, _ = serve_in_thread(gzipped(gateway) if compress else gateway)
+    server, _ = serve_in_thread(gateway)  # it gzips JS/CSS itself, as nginx does in the cluster
 
     def cleanup() -> None:
         server.shutdown()
@@ -198,7 +172,6 @@ def main() -> None:
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--preset", choices=["mobile", "desktop", "both"], default="both")
     ap.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
-    ap.add_argument("--gzip", action="store_true", help="gzip static files in front of the gateway")
     ap.add_argument("--save", type=Path, default=None, help="keep the Lighthouse JSON reports here")
     args = ap.parse_args()
 
@@ -212,7 +185,7 @@ def main() -> None:
     ok = "OK" if total_gz <= GOAL_JS_KB else "OVER"
     print(f"  total {total_gz:.1f} KB gzipped (goal ≤ {GOAL_JS_KB} KB: {ok})\n")
 
-    base, cleanup = start_stack(args.gzip)
+    base, cleanup = start_stack()
     try:
         principal = "100002"  # ENAC-CLIM-LAB1's principal (co2calc.demo.DEMO_USERS)
         cookie = session_cookie(principal)
@@ -220,7 +193,7 @@ def main() -> None:
         year = date.today().year - 1  # the demo's newest year, with entries
         pages = {"workspace": f"{base}/en/", "results": f"{base}/en/units/{lab}/{year}/results"}
         presets = ["mobile", "desktop"] if args.preset == "both" else [args.preset]
-        served = "gzip layer in front of the gateway" if args.gzip else "gateway, uncompressed"
+        served = "gateway (gzip)"
         print(f"Lighthouse {presets}, {served}, Chromium {CHROMIUM}, signed in as {principal}:")
         print(
             f"  {'page':<10} {'preset':<8} {'perf':>5} {'a11y':>5} {'FCP ms':>8} {'LCP ms':>8}"
