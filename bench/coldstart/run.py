@@ -35,9 +35,19 @@ def one_run(target: str, source: Path, path: str) -> tuple[float, float]:
     port = free_port()
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [str(FF), "--target", target, "--source", str(source), "--port", str(port),
-         "--host", "127.0.0.1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(FF),
+            "--target",
+            target,
+            "--source",
+            str(source),
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={"PATH": "/usr/bin:/bin", "THREADS": "4", "CO2CALC_FUNCTION_NAME": target},
     )
     try:
@@ -68,14 +78,19 @@ def main() -> None:
     name = args.function
     cases = {
         "hello": ("hello_http", ROOT / "bench/coldstart/hello/main.py", "/"),
-        name: (f"{name.replace('-', '_')}_http", ROOT / f"functions/{name}/main.py",
-               f"/api/{name}/healthz"),
+        name: (
+            f"{name.replace('-', '_')}_http",
+            ROOT / f"functions/{name}/main.py",
+            f"/api/{name}/healthz",
+        ),
     }
     results = {}
     for label, (target, source, path) in cases.items():
         runs = [one_run(target, source, path) for _ in range(args.runs)]
-        results[label] = (statistics.median(r[0] for r in runs),
-                          statistics.median(r[1] for r in runs))
+        results[label] = (
+            statistics.median(r[0] for r in runs),
+            statistics.median(r[1] for r in runs),
+        )
     print(f"{'function':<12} {'first response (s)':>20} {'RSS (MiB)':>10}")
     for label, (t, rss) in results.items():
         print(f"{label:<12} {t:>20.3f} {rss:>10.1f}")

@@ -261,6 +261,7 @@ def _compute_batch(
     rows: list[tuple[Any, ...]], year: int, ctx: CalcContext
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int]:
     from co2calc.calc import REGISTRY
+    from co2calc.db.emissions import emission_row
     from co2calc.factors.errors import EngineError
 
     entries: list[tuple[Any, ...]] = []
@@ -286,26 +287,7 @@ def _compute_batch(
         for r in result.rows:
             kg += r.kg
             estimate = estimate or r.estimate
-            emissions.append(
-                (
-                    entry_id,
-                    unit_id,
-                    year,
-                    r.module,
-                    r.submodule,
-                    r.leaf,
-                    r.scope,
-                    r.category,
-                    r.kg,
-                    r.quantity,
-                    r.quantity_unit,
-                    r.factor_id,
-                    r.factor_version,
-                    r.uncertainty,
-                    r.factor_uncertainty,
-                    r.estimate,
-                )
-            )
+            emissions.append(emission_row(entry_id, unit_id, year, r))
         entries.append((entry_id, version, kg, estimate, None, None, len(result.rows)))
     return entries, emissions, invalid
 

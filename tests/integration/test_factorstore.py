@@ -22,8 +22,10 @@ def test_store_round_trip_and_context_cache(pg):
         assert calc_context(conn, 2024) is ctx  # cached while nothing changed
         assert ctx.version == shipped.version
         assert "GVA" in ctx.airports
-        conn.execute("insert into room (building, room, surface_m2, room_type)"
-                     " values ('GC', 'A1 234', 25.5, 'office')")
+        conn.execute(
+            "insert into room (building, room, surface_m2, room_type)"
+            " values ('GC', 'A1 234', 25.5, 'office')"
+        )
         ctx2 = calc_context(conn, 2024)
         assert ctx2 is not ctx and ctx2.rooms[("GC", "A1 234")].surface_m2 == Decimal("25.5")
         raise psycopg.Rollback()  # leave the shared test database as it was

@@ -595,9 +595,7 @@ def _room_rows(data: bytes) -> list[dict[str, Any]]:
     return rows
 
 
-@router.put(
-    "/rooms", response=RoomsLoaded, extra_responses={413: "file too large"}, files=(CSV,)
-)
+@router.put("/rooms", response=RoomsLoaded, extra_responses={413: "file too large"}, files=(CSV,))
 def upload_rooms(ctx: RequestContext) -> RoomsLoaded:
     """Upsert the room list from a CSV body (admin); all rows valid or nothing stored."""
     p = _admin(ctx, "upload the room list")

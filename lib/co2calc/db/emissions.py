@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from psycopg import Connection
 
+    from co2calc.calc.result import EmissionRow
+
 __all__ = [
     "EMISSION_COLUMNS",
     "RECOMPUTED_COLUMNS",
@@ -33,6 +35,7 @@ __all__ = [
     "copy_new",
     "copy_text",
     "copy_via_stage",
+    "emission_row",
     "replace",
     "write_recomputed",
 ]
@@ -55,6 +58,17 @@ EMISSION_COLUMNS = (
     "factor_uncertainty",
     "estimate",
 )
+
+
+def emission_row(entry_id: int, unit_id: int, year: int, r: EmissionRow) -> tuple[Any, ...]:
+    """One engine row as the values of ``EMISSION_COLUMNS`` (the one place of that order)."""
+    return (
+        entry_id, unit_id, year, r.module, r.submodule, r.leaf, r.scope, r.category, r.kg,
+        r.quantity, r.quantity_unit, r.factor_id, r.factor_version, r.uncertainty,
+        r.factor_uncertainty, r.estimate,
+    )  # fmt: skip
+
+
 # one recomputed entry: totals, flag, how many emission rows it now has
 RECOMPUTED_COLUMNS = ("id", "version", "kg", "estimate", "flag_reason", "flag_detail", "n_rows")
 _MULTI_ROW_INSERT_MAX = 20

@@ -109,27 +109,9 @@ def compute_data(conn: Connection, year: int, module: str, submodule: str, model
 
 
 def _emission_rows(entry: dict[str, Any], result: Result) -> list[tuple[Any, ...]]:
-    return [
-        (
-            entry["id"],
-            entry["unit_id"],
-            entry["year"],
-            r.module,
-            r.submodule,
-            r.leaf,
-            r.scope,
-            r.category,
-            r.kg,
-            r.quantity,
-            r.quantity_unit,
-            r.factor_id,
-            r.factor_version,
-            r.uncertainty,
-            r.factor_uncertainty,
-            r.estimate,
-        )
-        for r in result.rows
-    ]
+    from co2calc.db.emissions import emission_row
+
+    return [emission_row(entry["id"], entry["unit_id"], entry["year"], r) for r in result.rows]
 
 
 def _emission_dicts(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 __all__ = ["item", "train_alternative", "train_alternative_km"]
 
 
-
 def train_alternative_km() -> Decimal:
     """Flights whose corrected one-way distance is under this get a train alternative.
 

@@ -59,7 +59,7 @@ def build_rows(
     (``id``); ``fmt_conn`` only lends its adapters to the COPY formatter.
     """
     from co2calc.calc import compute
-    from co2calc.db.emissions import copy_text
+    from co2calc.db.emissions import copy_text, emission_row
 
     module, submodule, year = target.module, target.submodule, target.year
     source, job, actor = target.source, target.import_job, target.actor
@@ -89,27 +89,7 @@ def build_rows(
                 actor,
             )
         )
-        for r in rows:
-            emissions.append(
-                (
-                    entry_id,
-                    unit_id,
-                    year,
-                    module,
-                    submodule,
-                    r.leaf,
-                    r.scope,
-                    r.category,
-                    r.kg,
-                    r.quantity,
-                    r.quantity_unit,
-                    r.factor_id,
-                    r.factor_version,
-                    r.uncertainty,
-                    r.factor_uncertainty,
-                    r.estimate,
-                )
-            )
+        emissions.extend(emission_row(entry_id, unit_id, year, r) for r in rows)
         touched.add(report_id)
     return Rows(
         copy_text(fmt_conn, entries),
