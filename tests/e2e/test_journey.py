@@ -502,6 +502,7 @@ def test_principal_year_journey(browser, stack, year, lab, screenshot):
         assert module_rows.count() == len(api["by_module"])
         for chart in ("chart-scope", "chart-submodule", "chart-years", "chart-trajectory"):
             assert page.locator(f"[data-test={chart}-table] tbody tr").count() >= 1, chart
+        page.locator("[data-test=chart-module]").scroll_into_view_if_needed()  # drawn when seen
         page.locator("[data-test=chart-module] canvas").first.wait_for()
         with page.expect_download() as png:
             page.locator("[data-test=chart-module-png]").click()
