@@ -2,8 +2,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 
-import { ApiError } from '@/api/errors'
 import { type ImportJob, type JobStatus, listJobs } from '@/api/jobs'
+import { latestRequest } from '@/composables/latestRequest'
 
 export const useAdminJobsStore = defineStore('adminJobs', () => {
   const jobs = ref<ImportJob[]>([])
@@ -11,9 +11,7 @@ export const useAdminJobsStore = defineStore('adminJobs', () => {
   const status = ref<JobStatus | null>(null)
   const page = ref(1)
   const pageSize = ref(25)
-  const isLoading = ref(false)
-  const error = ref<ApiError | null>(null)
-  let controller: AbortController | null = null
+  const { isLoading, error, run } = latestRequest()
 
   /** Some job is still moving: the page keeps polling while this is true. */
   const active = computed(() => jobs.value.some((j) => j.status === 'pending' || j.status === 'running'))
@@ -21,28 +19,14 @@ export const useAdminJobsStore = defineStore('adminJobs', () => {
   async function load(next: { status?: JobStatus | null; page?: number } = {}): Promise<void> {
     if (next.status !== undefined) status.value = next.status
     if (next.page !== undefined) page.value = next.page
-    controller?.abort()
-    const own = new AbortController()
-    controller = own
-    isLoading.value = true
-    error.value = null
-    try {
-      const out = await listJobs(
-        { page: page.value, page_size: pageSize.value, ...(status.value ? { status: status.value } : {}) },
-        own.signal,
-      )
-      jobs.value = out.items
-      total.value = out.total
-    } catch (e) {
-      if (own.signal.aborted) return
-      if (!(e instanceof ApiError)) throw e
-      error.value = e
-    } finally {
-      if (controller === own) {
-        isLoading.value = false
-        controller = null
-      }
-    }
+    await run(
+      (signal) =>
+        listJobs({ page: page.value, page_size: pageSize.value, ...(status.value ? { status: status.value } : {}) }, signal),
+      (out) => {
+        jobs.value = out.items
+        total.value = out.total
+      },
+    )
   }
 
   return { jobs, total, status, page, pageSize, isLoading, error, active, load }

@@ -13,6 +13,7 @@ import {
 } from '@/api/reporting'
 import { listUnits, type Unit } from '@/api/units'
 import { listYears, type Year } from '@/api/years'
+import { latestRequest } from '@/composables/latestRequest'
 
 export const useReportingStore = defineStore('reporting', () => {
   const filters = ref<ReportingFilters>({ year: new Date().getFullYear() - 1 })
@@ -22,9 +23,7 @@ export const useReportingStore = defineStore('reporting', () => {
   const page = ref(1)
   const pageSize = ref(25)
   const sort = ref<ReportingSort>('code')
-  const isLoading = ref(false)
-  const error = ref<ApiError | null>(null)
-  let controller: AbortController | null = null
+  const { isLoading, error, run } = latestRequest()
   /** The units the caller may see: the choices of the subtree filter. */
   const units = ref<Unit[]>([])
 
@@ -59,32 +58,23 @@ export const useReportingStore = defineStore('reporting', () => {
     if (next.filters !== undefined) filters.value = next.filters
     if (next.page !== undefined) page.value = next.page
     if (next.sort !== undefined) sort.value = next.sort
-    controller?.abort()
-    const own = new AbortController()
-    controller = own
-    isLoading.value = true
-    error.value = null
-    try {
-      const [s, units] = await Promise.all([
-        filtersChanged || summary.value === null ? reportingSummary(filters.value, own.signal) : Promise.resolve(summary.value),
-        reportingUnits({ ...filters.value, page: page.value, page_size: pageSize.value, sort: sort.value }, own.signal),
-      ])
-      summary.value = s
-      rows.value = units.items
-      total.value = units.total
-    } catch (e) {
-      if (own.signal.aborted) return
-      if (!(e instanceof ApiError)) throw e
-      error.value = e
-      summary.value = null
-      rows.value = []
-      total.value = 0
-    } finally {
-      if (controller === own) {
-        isLoading.value = false
-        controller = null
-      }
-    }
+    await run(
+      (signal) =>
+        Promise.all([
+          filtersChanged || summary.value === null ? reportingSummary(filters.value, signal) : Promise.resolve(summary.value),
+          reportingUnits({ ...filters.value, page: page.value, page_size: pageSize.value, sort: sort.value }, signal),
+        ]),
+      ([s, units]) => {
+        summary.value = s
+        rows.value = units.items
+        total.value = units.total
+      },
+      () => {
+        summary.value = null
+        rows.value = []
+        total.value = 0
+      },
+    )
   }
 
   return { filters, summary, rows, total, page, pageSize, sort, isLoading, error, units, years, load, loadUnits, loadYears }
