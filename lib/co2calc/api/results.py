@@ -68,10 +68,10 @@ def _rows_by_year(
     from co2calc.results import summary
 
     out: dict[int, list[EmissionRow]] = {y: [] for y in years}
-    for r in sql.emission_rows(conn, unit_id, years):
-        row = summary.emission_row(r)
+    for g in sql.emission_groups(conn, unit_id, years):
+        row = summary.group_row(g)
         if include_estimates or not row.estimate:
-            out[r["year"]].append(row)
+            out[g["year"]].append(row)
     return out
 
 
@@ -101,11 +101,10 @@ def _unit_year(
 
     report = _report(sql.unit_reports(conn, unit["id"]), year)
     rows = _rows_by_year(conn, unit["id"], [year], True)[year]
-    fte = sql.fte_by_year(conn, unit["id"], [year]).get(year, Decimal(0))
-    body = summary.results_body(rows, include_estimates=include, fte=fte)
+    body = summary.results_body(rows, include_estimates=include, fte=report["fte"])
     total = body["total"]["kg"]
     top = []
-    for t in sql.top_entries(conn, report["id"], include_estimates=include):
+    for t in sql.top_entries(conn, unit["id"], year, include_estimates=include):
         readable = can(
             ctx.user,
             Action.READ_ENTRIES,
@@ -126,7 +125,6 @@ def _unit_year(
                 "flagged": t["flag_reason"] is not None,
             }
         )
-    counts = sql.entry_counts(conn, report["id"])
     est = body["estimates"]
     shown_est = est["kg"] if include else Decimal(0)
     return UnitYearResults.model_validate(
@@ -140,8 +138,8 @@ def _unit_year(
             "report_status": report["status"],
             "top_items": top,
             "data_quality": {
-                "entries": counts["entries"],
-                "flagged_entries": counts["flagged"],
+                "entries": report["entries"],
+                "flagged_entries": report["flagged"],
                 "estimate_kg": est["kg"],
                 "estimate_share": est["share_of_total"],
                 "flagged_or_estimated_share": float(shown_est / total) if total else 0.0,
@@ -160,13 +158,11 @@ def unit_history(ctx: RequestContext, unit_id: int, *, query: ResultsQuery) -> U
         reports = sql.unit_reports(conn, unit_id)
         years = [r["year"] for r in reports]
         rows = _rows_by_year(conn, unit_id, years, True)
-        ftes = sql.fte_by_year(conn, unit_id, years)
     out = []
     for r in reports:
         y = r["year"]
-        body = summary.results_body(
-            rows[y], include_estimates=query.include_estimates, fte=ftes.get(y, Decimal(0))
-        )
+        include = query.include_estimates
+        body = summary.results_body(rows[y], include_estimates=include, fte=r["fte"])
         out.append(
             YearSummary(
                 year=y,
@@ -175,7 +171,7 @@ def unit_history(ctx: RequestContext, unit_id: int, *, query: ResultsQuery) -> U
                 entries=r["entries"],
                 total=body["total"],
                 estimates_kg=body["estimates"]["kg"],
-                fte=ftes.get(y, Decimal(0)),
+                fte=r["fte"],
                 per_fte_t=body["per_fte"] and body["per_fte"]["t"],
                 by_scope={a["key"]: a["kg"] for a in body["by_scope"]},
                 by_module={a["key"]: a["kg"] for a in body["by_module"]},

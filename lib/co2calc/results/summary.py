@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from math import sqrt
 from typing import Any
 
 from co2calc.calc.aggregate import summarise
@@ -20,9 +21,9 @@ __all__ = [
     "CAR_KM_FACTOR",
     "PER_PERSON_REFERENCE_T",
     "CarFactor",
-    "emission_row",
     "entry_label",
     "fte_total",
+    "group_row",
     "interval_out",
     "results_body",
 ]
@@ -44,39 +45,34 @@ CAR_KM_FACTOR = CarFactor(
     " shipped train factors).",
 )
 
-ROW_COLUMNS = (
-    "kg_co2e",
-    "leaf",
-    "scope",
-    "category",
-    "module",
-    "submodule",
-    "factor_id",
-    "factor_version",
-    "quantity",
-    "quantity_unit",
-    "uncertainty",
-    "factor_uncertainty",
-    "estimate",
-)
 
+def group_row(g: Mapping[str, Any]) -> EmissionRow:
+    """One :class:`EmissionRow` standing for a group of stored rows (``emission_groups``).
 
-def emission_row(r: Mapping[str, Any]) -> EmissionRow:
-    """An engine :class:`EmissionRow` rebuilt from a stored ``emission`` row."""
+    Its kg and quantity are the group's sums; its uncertainties are chosen so that
+    :func:`co2calc.calc.uncertainty.variance` gives the group's exact contribution:
+    ``u_f = Σ kg·u_f / K`` (the factor part, still correlated with every other row of the
+    same factor) and ``u² = u_f² + Σ kg²·u_a² / K²`` (the activity part), with ``K = Σ kg``.
+    ``kg >= 0`` (a table constraint), so ``K = 0`` means every row is 0 kg: no variance.
+    """
+    kg = Decimal(g["kg_co2e"])
+    k = float(kg)
+    u_f = g["kg_uf"] / k if k else 0.0
+    u = sqrt(u_f * u_f + g["kg2_ua2"] / (k * k)) if k else 0.0
     return EmissionRow(
-        Decimal(r["kg_co2e"]),
-        r["leaf"],
-        int(r["scope"]),
-        r["category"],
-        r["module"],
-        r["submodule"],
-        r["factor_id"],
-        r["factor_version"],
-        Decimal(r["quantity"]),
-        r["quantity_unit"],
-        float(r["uncertainty"]),
-        float(r["factor_uncertainty"]),
-        bool(r["estimate"]),
+        kg,
+        g["leaf"],
+        int(g["scope"]),
+        g["category"],
+        g["module"],
+        g["submodule"],
+        g["factor_id"],
+        g["factor_version"],
+        Decimal(g["quantity"]),
+        g["quantity_unit"],
+        u,
+        u_f,
+        bool(g["estimate"]),
     )
 
 

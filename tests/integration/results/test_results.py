@@ -230,3 +230,35 @@ def test_exports_parse_back_and_neutralise_formulas(sign_in, results_data):
     # a member's entries export holds only their own travel and cloud rows (none here)
     mine = _csv(sign_in(MEMBER).get(base, params={"what": "entries"}))
     assert len(mine) == 1
+
+
+def test_intervals_from_grouped_rows_equal_the_row_by_row_model(sign_in, results_data):
+    # The results function sums emission rows per factor group in SQL before computing the
+    # interval (db.results.emission_groups). Independent check: the engine's interval over
+    # the individual stored rows (co2calc.calc.interval, correlation inside factor groups)
+    # gives the same sd, low and high, for the total and for every module.
+    from co2calc.calc import interval
+    from co2calc.calc.result import EmissionRow
+    from co2calc.db import transaction
+
+    body = _get(sign_in(PRINCIPAL), f"/api/results/{results_data.lab1}/2081")
+    with transaction(all_units=True) as conn:
+        stored = conn.execute(
+            "select kg_co2e, leaf, scope, category, module, submodule, factor_id, factor_version,"
+            " quantity, quantity_unit, uncertainty, factor_uncertainty, estimate from emission"
+            " where unit_id = %s and year = 2081",
+            (results_data.lab1,),
+        ).fetchall()
+    rows = [EmissionRow(*(r[k] for k in r)) for r in stored]
+    # several rows share a factor (two staff members: commuting, food, waste): real groups
+    assert len({r.factor_id for r in rows}) < len(rows)
+
+    def same(api: dict, iv) -> None:
+        assert D(api["kg"]) == iv.total
+        assert api["sd_kg"] == pytest.approx(iv.sd, abs=1e-3)
+        assert api["low_kg"] == pytest.approx(iv.low, abs=1e-3)
+        assert api["high_kg"] == pytest.approx(iv.high, abs=1e-3)
+
+    same(body["total"], interval(rows))
+    for m in body["by_module"]:
+        same(m, interval([r for r in rows if r.module == m["key"]]))
