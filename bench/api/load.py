@@ -1,7 +1,10 @@
 """A small closed-loop HTTP load generator: N concurrent clients for T seconds.
 
 Each client is an asyncio task with its own keep-alive connection (httpx),
-issuing its next request as soon as the previous one answers. Latencies are
+issuing its next request when the previous one has answered and, with
+``think`` > 0, after a pause drawn uniformly from [think/2, 3·think/2] (a person
+reading the page before the next click; ``think=0`` measures capacity, every
+client sending back to back). Latencies are
 recorded per operation; the figures are computed over every request of the
 run (no sampling). Client processes are separate from the server's, but share
 the machine's cores with it: the figures are a lower bound of what the server
@@ -71,6 +74,7 @@ async def _client(
     deadline: float,
     out: Result,
     seed: int,
+    think: float = 0.0,
 ) -> None:
     import httpx
 
@@ -79,6 +83,8 @@ async def _client(
     headers = cookies(i)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
+        if think:  # arrivals spread out, not 50 clicks at the same instant
+            await asyncio.sleep(rnd.uniform(0, think))
         while time.perf_counter() < deadline:
             op = rnd.choices(ops, cum_weights=weights)[0]
             method, url, body = op.make(i, rnd)
@@ -93,14 +99,19 @@ async def _client(
                 out.latencies.setdefault(op.name, []).append(dt)
             else:
                 out.errors[op.name] = out.errors.get(op.name, 0) + 1
+            if think:
+                await asyncio.sleep(rnd.uniform(think / 2, think * 1.5))
 
 
-async def _run(base, cookies, ops, clients, offset, seconds, seed) -> Result:
+async def _run(base, cookies, ops, clients, offset, seconds, seed, think) -> Result:
     out = Result()
     start = time.perf_counter()
     deadline = start + seconds
     await asyncio.gather(
-        *(_client(offset + i, base, cookies, ops, deadline, out, seed) for i in range(clients))
+        *(
+            _client(offset + i, base, cookies, ops, deadline, out, seed, think)
+            for i in range(clients)
+        )
     )
     out.seconds = time.perf_counter() - start
     return out
@@ -110,8 +121,8 @@ _JOBS: list[tuple] = []  # set before forking: closures are inherited, never pic
 
 
 def _worker(index: int) -> Result:
-    base, cookies, ops, clients, offset, seconds, seed = _JOBS[index]
-    return asyncio.run(_run(base, cookies, ops, clients, offset, seconds, seed))
+    base, cookies, ops, clients, offset, seconds, seed, think = _JOBS[index]
+    return asyncio.run(_run(base, cookies, ops, clients, offset, seconds, seed, think))
 
 
 def run_load(
@@ -123,12 +134,15 @@ def run_load(
     seconds: float = 30.0,
     processes: int = 2,
     seed: int = 1,
+    think: float = 0.0,
 ) -> Result:
-    """``clients`` concurrent clients spread over ``processes`` client processes."""
+    """``clients`` concurrent clients spread over ``processes`` client processes, each
+    pausing ``think`` seconds on average between its requests."""
     per = [clients // processes + (1 if p < clients % processes else 0) for p in range(processes)]
     offsets = list(itertools.accumulate([0, *per[:-1]]))
     _JOBS[:] = [
-        (base, cookies, ops, n, off, seconds, seed) for n, off in zip(per, offsets, strict=True)
+        (base, cookies, ops, n, off, seconds, seed, think)
+        for n, off in zip(per, offsets, strict=True)
     ]
     with mp.get_context("fork").Pool(processes) as pool:
         parts = pool.map(_worker, range(processes))

@@ -1,7 +1,8 @@
 """API latency under load, through the gateway, on the institution-scale dataset.
 
-    uv run python bench/api/run.py [--seconds 30] [--clients 50] [--workers 2] [--threads 8]
-                                   [--units 500] [--entries 800000] [--keep]
+    uv run python bench/api/run.py [--seconds 30] [--clients 50] [--think 1.0]
+                                   [--workers 2] [--threads 8] [--units 500] [--entries 800000]
+                                   [--database co2calc_bench_api] [--keep]
 
 1. A bench database (``bench/_common.py``: ``.data/bench/pg``, port 54359) seeded by
    ``bench/seed`` (≥ 500 units, 3 years, ≥ 800,000 entries over all modules; reused
@@ -11,7 +12,11 @@
 3. The dev gateway in its own process with every function (gunicorn, ``--workers``
    processes × ``--threads`` threads, as a Knative revision would serve them).
 4. Closed-loop load (``bench/api/load.py``): ``--clients`` concurrent clients for
-   ``--seconds`` each, in three runs:
+   ``--seconds`` each, in two modes: **users** (each client pauses ``--think`` s on
+   average between requests, uniformly from half to 1.5 times that, as a person
+   reading a page does; the latency goals are about this mode) and **capacity** (no
+   pause: every client sends back to back, the machine saturates and latency is
+   queueing, p50 ≈ clients / throughput). Three runs per mode:
      reference  GET /healthz
      spread     every client is the principal of another unit
      single     every client works on the same unit (ENAC-CLIM-LAB1)
@@ -171,6 +176,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--think", type=float, default=1.0, help="users mode: mean pause, s")
+    parser.add_argument("--database", default="co2calc_bench_api")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--units", type=int, default=500)
@@ -182,7 +189,7 @@ def main() -> None:
 
     seed = _bench_seed().seed
 
-    with throwaway_database("co2calc_bench_api", keep=args.keep, fresh=not args.keep) as dsn:
+    with throwaway_database(args.database, keep=args.keep, fresh=not args.keep) as dsn:
         t0 = time.perf_counter()
         summary = seed(dsn, units=args.units, years=3, entries=args.entries, log=lambda *a: None)
         print(
@@ -210,28 +217,36 @@ def main() -> None:
             )
             any_session = sessions[single]
             health = [Op("healthz", 1, lambda i, rnd: ("GET", "/healthz", None))]
-            res = run_load(base, lambda i: any_session, health, clients=args.clients,
-                           seconds=args.seconds)  # fmt: skip
-            figures["reference"] = res.rows()
-            print_table("reference: GET /healthz", figures["reference"])
-
-            ops = operations(spread_units, year)
-            res = run_load(base, lambda i: sessions[spread_units[i % len(spread_units)]], ops,
-                           clients=args.clients, seconds=args.seconds)  # fmt: skip
-            figures["spread"] = res.rows()
-            print_table(f"spread: {len(spread_units)} units, one principal each", figures["spread"])
-
-            ops = operations([single], year)
-            res = run_load(base, lambda i: sessions[single], ops, clients=args.clients,
-                           seconds=args.seconds)  # fmt: skip
-            figures["single"] = res.rows()
-            print_table(f"single unit: {SINGLE_UNIT}", figures["single"])
+            spread_ops, single_ops = operations(spread_units, year), operations([single], year)
+            for mode, think in (("users", args.think), ("capacity", 0.0)):
+                print(f"\n== {mode}: " + (f"pause {think:g} s on average" if think else "no pause"))
+                runs = (
+                    ("reference", "GET /healthz", health, lambda i: any_session),
+                    (
+                        "spread",
+                        f"spread: {len(spread_units)} units, one principal each",
+                        spread_ops,
+                        lambda i: sessions[spread_units[i % len(spread_units)]],
+                    ),
+                    (
+                        "single",
+                        f"single unit: {SINGLE_UNIT}",
+                        single_ops,
+                        lambda i: sessions[single],
+                    ),
+                )
+                for key, title, ops, cookies in runs:
+                    res = run_load(base, cookies, ops, clients=args.clients,
+                                   seconds=args.seconds, think=think)  # fmt: skip
+                    figures[f"{mode}/{key}"] = res.rows()
+                    print_table(f"{mode} / {title}", figures[f"{mode}/{key}"])
+                    print(f"  load average: {os.getloadavg()[0]:.2f}")
         finally:
             proc.terminate()
             proc.wait(timeout=30)
         goals = {"list": 50, "results": 50, "create": 80, "autocomplete": 20}
         print("\ngoals (p95 ms): list < 50, results < 50, create < 80, autocomplete < 20")
-        for run in ("spread", "single"):
+        for run in ("users/spread", "users/single", "capacity/spread", "capacity/single"):
             verdict = [
                 f"{r['op']} {'ok' if r['p95_ms'] < goals[r['op']] else 'MISSED'}"
                 for r in figures[run]

@@ -68,7 +68,8 @@ def principal_from_request(request: Request) -> Principal | None:
         row = sql.load_session(conn, token_hash)
         if row is None:
             return None
-        sql.touch_session(conn, token_hash, get_settings().session_idle_minutes)
+        if row["stale"]:  # one write a minute per session, not one per request
+            sql.touch_session(conn, token_hash, get_settings().session_idle_minutes)
         return principal_for_user(
             conn,
             row["user_id"],

@@ -24,6 +24,7 @@ def load_session(conn: Connection, token_hash: str) -> dict[str, Any] | None:
     return conn.execute(
         """
         select s.token_hash, s.user_id, s.csrf_token, s.last_seen_at,
+               s.last_seen_at < now() - interval '1 minute' as stale,
                u.display_name, u.email
           from user_session s join app_user u on u.id = s.user_id
          where s.token_hash = %s and s.revoked_at is null
@@ -34,6 +35,7 @@ def load_session(conn: Connection, token_hash: str) -> dict[str, Any] | None:
 
 
 def touch_session(conn: Connection, token_hash: str, idle_minutes: int) -> None:
+    """Slide the idle expiry (at most once a minute: ``load_session``'s ``stale``)."""
     conn.execute(
         """
         update user_session
