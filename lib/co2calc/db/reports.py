@@ -19,7 +19,6 @@ __all__ = [
     "list_reports",
     "module_states",
     "report_for",
-    "report_for_unit_code",
     "set_module_status",
 ]
 
@@ -163,16 +162,6 @@ def emission_totals(conn: Connection, report_id: int) -> dict[str, Any]:
         else:
             out["kg_co2e"] = str(r["kg"])
     return out
-
-
-def report_for_unit_code(conn: Connection, code: str, year: int) -> dict[str, Any] | None:
-    """The report of the unit with ``code`` (id, unit_id, year, status, year_status)."""
-    return conn.execute(
-        "select r.id, r.unit_id, r.year, r.status, y.status as year_status from report r"
-        " join org_unit u on u.id = r.unit_id join reporting_year y on y.year = r.year"
-        " where u.code = %s and r.year = %s",
-        (code, year),
-    ).fetchone()
 
 
 def entry_count(conn: Connection, report_id: int, source: str | None = None) -> int:

@@ -271,6 +271,7 @@ def _provision_accounts(conn, issuer: str) -> dict[str, int]:
 def seed_demo(issuer: str | None = None, *, sync_directory: bool = True) -> dict[str, int]:
     """Sync the demo directory (from the configured provider), create two open years
     and fill the demo units. Without ``sync_directory`` the directory must be there."""
+    from co2calc.db import entries as entries_sql
     from co2calc.db import factors as factors_sql
     from co2calc.db import reports as reports_sql
     from co2calc.entries import service
@@ -287,13 +288,15 @@ def seed_demo(issuer: str | None = None, *, sync_directory: bool = True) -> dict
         factors_sql.upsert_rooms(conn, ROOMS)
         for year in years:
             factors_sql.upsert_facilities(conn, year, FACILITIES)
+        unit_ids = factors_sql.unit_ids_by_code(conn, list(DEMO_UNITS))
     by_unit = {u.unit: u for u in DEMO_USERS if u.unit}
     for code, size in DEMO_UNITS.items():
         people = [u.person_id for u in DEMO_USERS if u.unit == code]
         travellers = people or [f"{code}-P01", f"{code}-P02"]
         for year in years:
             with transaction(all_units=True) as conn:
-                unit_report = reports_sql.report_for_unit_code(conn, code, year)
+                unit_id = unit_ids.get(code)
+                unit_report = entries_sql.report_for(conn, unit_id, year) if unit_id else None
                 if unit_report is None or reports_sql.entry_count(conn, unit_report["id"], "seed"):
                     continue
                 actor = accounts.get(by_unit[code].person_id) if code in by_unit else None
