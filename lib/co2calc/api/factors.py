@@ -37,7 +37,6 @@ from co2calc.http.errors import (
     Conflict,
     Forbidden,
     NotFound,
-    PayloadTooLarge,
     ValidationFailed,
 )
 from co2calc.models.common import Page
@@ -102,21 +101,6 @@ def _admin(ctx: RequestContext, what: str) -> Principal:
     if not can(p, Action.ADMIN):
         raise Forbidden(f"Only global administrators {what}.")
     return p
-
-
-def _body(ctx: RequestContext, allowed: tuple[str, ...]) -> tuple[str, bytes]:
-    """(media type, bytes) of an uploaded file body, size-limited."""
-    request = ctx.request
-    if request.mimetype not in allowed:
-        raise BadRequest(f"Send the file as {' or '.join(allowed)} (got {request.mimetype!r}).")
-    if request.content_length and request.content_length > MAX_UPLOAD:
-        raise PayloadTooLarge(f"Files are limited to {MAX_UPLOAD // (1024 * 1024)} MB.")
-    data = request.stream.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise PayloadTooLarge(f"Files are limited to {MAX_UPLOAD // (1024 * 1024)} MB.")
-    if not data.strip():
-        raise BadRequest("The file is empty.")
-    return request.mimetype, data
 
 
 def _csv_rows(data: bytes) -> tuple[list[str], list[dict[str, str]], str]:
@@ -223,7 +207,8 @@ def _shipped_info(fs: FactorSet, active: bool) -> FactorSetInfo:
 def _recalc(year: int, version: str) -> str:
     return publish(
         wiring.RECALC_REQUESTED,
-        {"year": year, "reason": "factor_set", "version": version},
+        # scope "factors": only the active set changed (values-only changes re-value in SQL)
+        {"year": year, "reason": "factor_set", "version": version, "scope": "factors"},
         subject=str(year),
     )
 
@@ -319,7 +304,7 @@ def load_set(ctx: RequestContext, year: int, *, query: FactorLoadQuery) -> Facto
     p = _admin(ctx, "load factor sets")
     if not 2000 <= year <= 2100:
         raise NotFound(f"No reporting year {year}.")
-    kind, data = _body(ctx, (CSV, XLSX))
+    kind, data = ctx.file_body(MAX_UPLOAD)
     with transaction(all_units=True, user_id=p.user_id) as conn:
         if sql.get_set(conn, year, query.version) is not None:
             raise Conflict(f"Version {query.version} of {year} exists already.")
@@ -599,7 +584,7 @@ def _room_rows(data: bytes) -> list[dict[str, Any]]:
 def upload_rooms(ctx: RequestContext) -> RoomsLoaded:
     """Upsert the room list from a CSV body (admin); all rows valid or nothing stored."""
     p = _admin(ctx, "upload the room list")
-    _, data = _body(ctx, (CSV,))
+    _, data = ctx.file_body(MAX_UPLOAD)
     rows = _room_rows(data)
     with transaction(all_units=True, user_id=p.user_id) as conn:
         inserted, updated = sql.upsert_rooms(conn, rows)
@@ -803,7 +788,7 @@ def upload_facilities(ctx: RequestContext, year: int) -> FacilitiesLoaded:
     p = _admin(ctx, "load the research-facilities table")
     if not 2000 <= year <= 9999:  # the table takes later years than reporting_year (≤ 2100)
         raise NotFound(f"No year {year} for research facilities.")
-    _, data = _body(ctx, (CSV,))
+    _, data = ctx.file_body(MAX_UPLOAD)
     found, errors = _facility_file(data)
     with transaction(all_units=True, user_id=p.user_id) as conn:
         computed, unit_errors = _resolve_units(conn, year, found)

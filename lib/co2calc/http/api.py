@@ -166,6 +166,7 @@ class Api:
         except WzNotFound:
             raise NotFound(f"No resource at {request.path}.") from None
         route = self.routes[index]
+        ctx.files = route.files
         if any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in params.values()):
             raise NotFound(f"No resource at {request.path}.")
 

@@ -110,3 +110,7 @@ class Conflict(ServiceError):
 
 class PayloadTooLarge(ServiceError):
     status, slug, title = 413, "too-large", "Payload too large"
+
+
+class UnsupportedMediaType(ServiceError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"

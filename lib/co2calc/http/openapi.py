@@ -134,6 +134,8 @@ def _operation(api: Api, route: Route, defs: dict[str, Any]) -> dict[str, Any]:
         }
     for status, text in route.extra_responses.items():
         op["responses"][str(status)] = {"description": text}
+    if route.files:
+        op["responses"]["415"] = {"description": "not one of the declared file types"}
     problem = {"$ref": "#/components/schemas/ProblemDetails"}
     for status, text in (
         (400, "Bad request"),

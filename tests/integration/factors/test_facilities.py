@@ -218,7 +218,7 @@ def test_malformed_files_list_every_problem_and_store_nothing(sign_in):
     }
     # a header without rows, another media type, an empty body
     assert admin.put(url(2151), content=HEADER.encode(), headers=dict(CSV)).status_code == 422
-    assert admin.put(url(2151), json={"facility": "x"}).status_code == 400
+    assert admin.put(url(2151), json={"facility": "x"}).status_code == 415  # not text/csv
     assert admin.put(url(2151), content=b"", headers=dict(CSV)).status_code == 400
     assert admin.put(url(99999), content=body.encode(), headers=dict(CSV)).status_code == 404
     assert listed(admin, 2151)["total"] == 0

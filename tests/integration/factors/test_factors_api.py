@@ -135,7 +135,7 @@ def test_invalid_file_lists_every_error_and_stores_nothing(sign_in):
     # a wrong media type and an oversized body are refused before parsing
     assert (
         admin.post("/api/factors/sets/2062", params={"version": "v"}, json={"a": 1}).status_code
-        == 400
+        == 415
     )
     big = b"a" * (20 * 1024 * 1024 + 1)
     assert (
@@ -266,6 +266,16 @@ def test_room_upload_all_or_nothing_and_upsert(sign_in):
     assert r.status_code == 422
     got = {(e["row"], e["field"]) for e in r.json()["errors"]}
     assert got == {(1, "surface_m2"), (2, "room_type"), (3, "surface_m2"), (5, "room")}
+    assert sign_in(MEMBER).get("/api/factors/rooms", params={"q": "TSTBLD 00"}).json()["total"] == 3
+
+    # a file of another type is refused with 415, naming the accepted type; nothing changes
+    r = admin.put(
+        "/api/factors/rooms", content=b"%PDF-1.7", headers={"Content-Type": "application/pdf"}
+    )
+    assert r.status_code == 415 and r.headers["content-type"] == "application/problem+json"
+    assert "text/csv" in r.json()["detail"] and "application/pdf" in r.json()["detail"]
+    r = admin.put("/api/factors/rooms", content=b" \n", headers=dict(CSV))
+    assert r.status_code == 400 and "empty" in r.json()["detail"]
     assert sign_in(MEMBER).get("/api/factors/rooms", params={"q": "TSTBLD 00"}).json()["total"] == 3
 
 
