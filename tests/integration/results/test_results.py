@@ -148,8 +148,9 @@ def test_frozen_report_keeps_as_reported(sign_in, results_data):
     from dataclasses import replace
 
     from co2calc import factorstore
-    from co2calc.db import transaction
+    from co2calc.db import connection, transaction
     from co2calc.factors import FactorSet, load_shipped_factor_set
+    from co2calc.recalc import recalculate
 
     principal = sign_in(PRINCIPAL)
     rid = _get(principal, f"/api/reports/unit/{results_data.lab1}/2083")["id"]
@@ -160,8 +161,8 @@ def test_frozen_report_keeps_as_reported(sign_in, results_data):
     before = _get(principal, f"/api/results/{results_data.lab1}/2083")
     assert D(before["frozen"]["as_reported"]["kg_co2e"]) == 240  # 1,000 kWh × 0.24
 
-    # WHEN the gas factor is corrected to 0.25 kg/kWh (new factor set 2083.2) and the
-    # emission rows are restated with it (1,000 kWh × 0.25 = 250 kg)
+    # WHEN the gas factor is corrected to 0.25 kg/kWh (new active factor set 2083.2) and the
+    # year is recalculated, as loading a factor set requests
     shipped = load_shipped_factor_set(2025)
     factors = [
         replace(f, value=D("0.25")) if f.factor_id == "fuel.natural_gas.kWh" else f
@@ -169,16 +170,16 @@ def test_frozen_report_keeps_as_reported(sign_in, results_data):
     ]
     with transaction(all_units=True) as conn:
         factorstore.store_factor_set(conn, FactorSet.of("2083.2", 2083, "AR5", factors))
-        conn.execute(
-            "update emission set kg_co2e = quantity * 0.25, factor_version = '2083.2'"
-            " where unit_id = %s and year = 2083",
-            (results_data.lab1,),
-        )
-    # THEN as reported stays, restated and the current total move, side by side
+    recalculate(connection, year=2083, reason="test: factor correction")
+    # THEN the frozen report's numbers stay as reported (its rows are not recalculated) and
+    # the restated figures (the same entries with today's factors: 1,000 kWh × 0.25 = 250 kg)
+    # appear beside them
     after = _get(principal, f"/api/results/{results_data.lab1}/2083")
     frozen = after["frozen"]
+    assert D(after["total"]["kg"]) == 240 and after["by_module"] == before["by_module"]
     assert D(frozen["as_reported"]["kg_co2e"]) == 240 and D(frozen["restated"]["kg_co2e"]) == 250
-    assert D(frozen["difference_kg"]) == 10 and D(after["total"]["kg"]) == 250
+    assert D(frozen["restated"]["by_module"]["buildings"]) == 250
+    assert D(frozen["difference_kg"]) == 10
     assert frozen["factor_version"] == "2083.1" and frozen["current_factor_version"] == "2083.2"
     assert not frozen["inputs_changed"] and frozen["inputs_hash"] == frozen["current_inputs_hash"]
 
