@@ -21,8 +21,12 @@ __all__ = [
     "CONTENT_TYPES",
     "ERRORS_PREFIX",
     "UPLOADS_PREFIX",
+    "ObjectGone",
     "UploadKey",
+    "delete_object",
     "error_report_key",
+    "head_object",
+    "object_created_record",
     "parse_upload_key",
     "presigned_post",
     "s3_client",
@@ -143,3 +147,60 @@ def put_text(bucket: str, key: str, text: str, content_type: str, client: Any = 
 
 def get_bytes(bucket: str, key: str, client: Any = None) -> bytes:
     return (client or s3_client()).get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+class ObjectGone(LookupError):
+    """The object is not (any more) in the store."""
+
+
+def head_object(bucket: str, key: str, client: Any = None) -> dict[str, Any]:
+    """``{"etag", "size"}`` of a stored object (ETag without quotes); raises ObjectGone."""
+    from botocore.exceptions import ClientError
+
+    try:
+        head = (client or s3_client()).head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code in ("404", "NoSuchKey", "NotFound"):
+            raise ObjectGone(key) from None
+        raise
+    return {"etag": str(head["ETag"]).strip('"'), "size": head["ContentLength"]}
+
+
+def delete_object(bucket: str, key: str, client: Any = None) -> None:
+    (client or s3_client()).delete_object(Bucket=bucket, Key=key)
+
+
+def object_created_record(
+    bucket: str, key: str, etag: str, size: int | None, *, origin: str
+) -> Any:
+    """The S3 notification record the store would send for this object (a re-emission).
+
+    ``origin`` names who re-emits it (``x-amz-id-2``); the request id is random, so a
+    Broker never deduplicates it against the original notification.
+    """
+    import secrets
+    from datetime import UTC, datetime
+    from urllib.parse import quote_plus
+
+    from co2calc.events_s3 import S3Bucket, S3EventRecord, S3Message, S3Object
+
+    now = datetime.now(UTC)
+    return S3EventRecord(
+        eventTime=now,
+        eventName="ObjectCreated:Put",
+        responseElements={
+            "x-amz-request-id": f"RETRY{secrets.token_hex(8).upper()}",
+            "x-amz-id-2": origin,
+        },
+        s3=S3Message(
+            configurationId="co2calc-uploads",
+            bucket=S3Bucket(name=bucket, arn=f"arn:aws:s3:::{bucket}"),
+            object=S3Object(
+                key=quote_plus(key, safe="/"),
+                size=size,
+                eTag=etag,
+                sequencer=f"{int(now.timestamp() * 1e9):X}",
+            ),
+        ),
+    )

@@ -143,6 +143,7 @@ EXPECT: dict[tuple[str, str, str], frozenset[str]] = {
     ("uploads", "GET", "/api/uploads/jobs"): SIGNED_IN,  # filtered to the units managed
     ("uploads", "GET", "/api/uploads/jobs/<job_id>"): MANAGERS,
     ("uploads", "GET", "/api/uploads/jobs/<job_id>/errors.csv"): MANAGERS,
+    ("uploads", "POST", "/api/uploads/jobs/<job_id>/retry"): MANAGERS,  # 409: not failed
 }
 
 # One submodule per module function and a valid entry for it.

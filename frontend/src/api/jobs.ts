@@ -18,3 +18,8 @@ export function getJob(jobId: string, signal?: AbortSignal): Promise<ImportJob> 
 export function jobErrorReportUrl(jobId: string): string {
   return buildUrl(`/uploads/jobs/${encodeURIComponent(jobId)}/errors.csv`)
 }
+
+/** Run a failed job again (202): the answer is the job that will run, pending again. */
+export function retryJob(jobId: string): Promise<ImportJob> {
+  return api.post<ImportJob>(`/uploads/jobs/${encodeURIComponent(jobId)}/retry`)
+}

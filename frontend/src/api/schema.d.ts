@@ -1254,6 +1254,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/uploads/jobs/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed job again: an import re-reads its stored file, a recalculation its slice. */
+        post: operations["uploads_retry_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/uploads/templates/{module}/{submodule}": {
         parameters: {
             query?: never;
@@ -1443,12 +1460,13 @@ export interface components {
             /** Source */
             source: string;
         };
-        /** ChangeLine */
+        /**
+         * ChangeLine
+         * @description One submodule's change and its effects (activity + factor + headcount = change).
+         */
         ChangeLine: {
             /** Module */
             module: string;
-            /** Submodule */
-            submodule: string;
             /** Previous Kg */
             previous_kg: number | string;
             /** Current Kg */
@@ -1461,6 +1479,8 @@ export interface components {
             factor_kg: number | string;
             /** Headcount Kg */
             headcount_kg: number | string;
+            /** Submodule */
+            submodule: string;
         };
         /** CompletenessProblem */
         CompletenessProblem: {
@@ -1880,6 +1900,26 @@ export interface components {
             type: string;
             /** Detail */
             detail: string;
+        };
+        /**
+         * ModuleChange
+         * @description One module's change and its effects (sums of its submodules' rounded figures).
+         */
+        ModuleChange: {
+            /** Module */
+            module: string;
+            /** Previous Kg */
+            previous_kg: number | string;
+            /** Current Kg */
+            current_kg: number | string;
+            /** Change Kg */
+            change_kg: number | string;
+            /** Activity Kg */
+            activity_kg: number | string;
+            /** Factor Kg */
+            factor_kg: number | string;
+            /** Headcount Kg */
+            headcount_kg: number | string;
         };
         /** ModuleCompleteness */
         ModuleCompleteness: {
@@ -5480,6 +5520,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description not one of the declared file types */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description invalid rows (all listed) */
             422: {
                 headers: {
@@ -5888,6 +5935,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description not one of the declared file types */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input */
             422: {
                 headers: {
@@ -6067,6 +6121,13 @@ export interface operations {
             };
             /** @description file too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not one of the declared file types */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10598,6 +10659,8 @@ export interface operations {
                         fte_previous: number | string;
                         /** Fte Current */
                         fte_current: number | string;
+                        /** By Module */
+                        by_module: components["schemas"]["ModuleChange"][];
                         /** By Submodule */
                         by_submodule: components["schemas"]["ChangeLine"][];
                         /** Method */
@@ -12303,6 +12366,170 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    uploads_retry_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Id */
+                        id: string;
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "pending" | "running" | "succeeded" | "failed";
+                        /** Phase */
+                        phase: string;
+                        /** Year */
+                        year: number | null;
+                        /** Unit Id */
+                        unit_id: number | null;
+                        /**
+                         * Unit Code
+                         * @default null
+                         */
+                        unit_code: string | null;
+                        /** Module */
+                        module: string | null;
+                        /** Submodule */
+                        submodule: string | null;
+                        /** Mode */
+                        mode: string;
+                        /** Valid Rows Only */
+                        valid_rows_only: boolean;
+                        /** Object Key */
+                        object_key: string;
+                        /** Rows Read */
+                        rows_read: number;
+                        /** Rows Valid */
+                        rows_valid: number;
+                        /** Rows Rejected */
+                        rows_rejected: number;
+                        /** Rows Written */
+                        rows_written: number;
+                        /**
+                         * Rows Per Second
+                         * @default null
+                         */
+                        rows_per_second: number | null;
+                        /** @default null */
+                        error: components["schemas"]["JobError"] | null;
+                        /**
+                         * Error Report
+                         * @description URL of the error report CSV
+                         * @default null
+                         */
+                        error_report: string | null;
+                        /** Attempts */
+                        attempts: number;
+                        /**
+                         * Created At
+                         * Format: date-time
+                         */
+                        created_at: string;
+                        /**
+                         * Started At
+                         * @default null
+                         */
+                        started_at: string | null;
+                        /**
+                         * Finished At
+                         * @default null
+                         */
+                        finished_at: string | null;
+                    };
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Sign-in required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the job is not failed (pending, running or succeeded), or its file changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the uploaded file is no longer in the store */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description the event broker did not accept the event */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             default: {

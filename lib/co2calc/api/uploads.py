@@ -8,19 +8,38 @@ Who may call what (product spec §3; the job's unit decides, never the URL):
     GET  /api/uploads/jobs                    principals (their units' jobs), admins (all)
     GET  /api/uploads/jobs/<id>               principal of the job's unit, or admin
     GET  /api/uploads/jobs/<id>/errors.csv    principal of the job's unit, or admin
+    POST /api/uploads/jobs/<id>/retry         principal of the job's unit, or admin;
+                                              institution-wide jobs: admin only
+
+Retry runs a failed job again. An import goes back to pending (counters, error and
+attempts cleared, its object and ETag kept) and the object-created event of its
+stored file is emitted again, so ``ingest`` claims it exactly as it claimed the
+upload (the claim is the idempotency check: only a pending job is claimed, once).
+A recalculation asks for its slice again (a new or covering pending job) and
+emits the event ``calculate`` listens to.
+
+When events go out: an import's object-created event only after the reset has
+committed (the claim is a conditional UPDATE: it skips, without waiting, a row
+whose committed state is not pending); if the Broker refuses it, the job is
+marked failed again (``broker-unavailable``) and can be retried later. A
+recalculation's event goes out before the commit: ``calculate`` first takes the
+year's request lock, which this transaction holds, so it sees the new job; a
+Broker failure rolls the retry back.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from werkzeug.wrappers import Response
 
+from co2calc import audit
 from co2calc.auth.policy import Action, Principal, can
 from co2calc.db import jobs as sql
 from co2calc.db import transaction
 from co2calc.http import Api, RequestContext, Router
-from co2calc.http.errors import Forbidden, NotFound, ValidationFailed
+from co2calc.http.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from co2calc.models.uploads import (
     ImportJob,
     JobPage,
@@ -29,6 +48,7 @@ from co2calc.models.uploads import (
     UploadGrant,
     UploadRequest,
 )
+from co2calc.obs import log_event
 
 __all__ = ["api", "router"]
 
@@ -57,6 +77,14 @@ def _ext(filename: str, content_type: str) -> str:
     return ext
 
 
+class UploadGone(ServiceError):
+    status, slug, title = 410, "upload-gone", "Uploaded file gone"
+
+
+class StoreUnavailable(ServiceError):
+    status, slug, title = 503, "store-unavailable", "Object store unavailable"
+
+
 def _may_see_job(p: Principal, job: dict) -> bool:
     return can(p, Action.UPLOAD, job["unit_id"]) if job["unit_id"] is not None else p.is_admin
 
@@ -65,11 +93,17 @@ def _job(ctx: RequestContext, job_id: str) -> dict:
     p = ctx.user
     with transaction(p.visible_units, all_units=p.sees_all(), user_id=p.user_id) as conn:
         job = sql.get_job(conn, job_id)
-    if job is None or job["kind"] != "import":
-        raise NotFound(f"Import job {job_id} does not exist.")
+    if job is None:
+        raise NotFound(f"Job {job_id} does not exist.")
     if not _may_see_job(p, job):
-        raise Forbidden("You may not see this unit's imports.")
+        raise Forbidden("You may not see this unit's jobs.")
     return job
+
+
+def _job_out(row: dict) -> ImportJob:
+    if row["object_key"] is None:  # a recalculation: no uploaded object
+        row = {**row, "object_key": ""}
+    return ImportJob.from_row(row, PREFIX)
 
 
 @router.post("/", body=UploadRequest, response=UploadGrant, status=201)
@@ -178,7 +212,7 @@ def list_jobs(ctx: RequestContext, *, query: JobQuery) -> JobPage:
 @router.get("/jobs/<job_id>", response=ImportJob)
 def get_job(ctx: RequestContext, job_id: str) -> ImportJob:
     """Status and progress of one import (phase, rows read/valid/rejected/written, rate)."""
-    return ImportJob.from_row(_job(ctx, job_id), PREFIX)
+    return _job_out(_job(ctx, job_id))
 
 
 @router.get("/jobs/<job_id>/errors.csv")
@@ -195,6 +229,168 @@ def error_report(ctx: RequestContext, job_id: str) -> Response:
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="errors-{job_id}.csv"'},
     )
+
+
+def _check_retryable(job: dict) -> None:
+    """A failed job, or an import a crashed run released (its redeliveries may be exhausted)."""
+    status, phase, jid = job["status"], job["phase"], job["id"]
+    if status == "failed":
+        if job["kind"] == "import" and not job["etag"]:
+            raise Conflict(
+                f"Job {jid} never received its file: upload the file again.", job_status=status
+            )
+        return
+    if status == "pending" and job["kind"] == "import" and phase == "retrying" and job["etag"]:
+        return
+    if status == "running":
+        detail = f"Job {jid} is running; it can be retried only once it has failed."
+    elif status == "succeeded":
+        detail = f"Job {jid} succeeded: there is nothing to retry."
+    elif phase == "waiting_for_upload":
+        detail = f"Job {jid} is waiting for its file: upload the file first."
+    else:
+        detail = f"Job {jid} is already queued to run."
+    raise Conflict(detail, job_status=status)
+
+
+def _before(job: dict) -> dict:
+    return {
+        "status": job["status"],
+        "phase": job["phase"],
+        "attempts": job["attempts"],
+        "error": job["error"],
+    }
+
+
+def _reset_import(conn, ctx: RequestContext, job: dict) -> tuple[dict, Any]:
+    """Check the stored file, reset the job (audited); ``(row, the event to publish)``."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from co2calc.uploads import ObjectGone, delete_object, head_object, object_created_record
+
+    try:
+        head = head_object(job["bucket"], job["object_key"])
+    except ObjectGone:
+        raise UploadGone(
+            "The uploaded file of this import is no longer in the store (the files of"
+            " finished imports are deleted after a few days): upload the file again."
+        ) from None
+    except (BotoCoreError, ClientError) as exc:
+        raise StoreUnavailable(f"The object store did not answer: {type(exc).__name__}.") from None
+    if head["etag"] != job["etag"]:
+        raise Conflict("The stored file changed since this import ran: upload the file again.")
+    row = sql.reset_for_retry(conn, job["id"])
+    assert row is not None  # locked and checked retryable above
+    audit.record(
+        conn,
+        ctx,
+        "update",
+        "job",
+        job["id"],
+        unit_id=job["unit_id"],
+        before=_before(job),
+        after={"status": "pending", "retry": row["options"].get("retries")},
+    )
+    if job["error_report_key"]:  # the new run writes its own; none runs before our commit
+        try:
+            delete_object(job["bucket"], job["error_report_key"])
+        except (BotoCoreError, ClientError):
+            log_event("retry: old error report not deleted", job_id=job["id"])
+    event = object_created_record(
+        job["bucket"], job["object_key"], job["etag"], head["size"], origin="co2calc-retry"
+    )
+    return row, event
+
+
+def _publish_import(job_id: str, event: Any) -> None:
+    """After the commit (the claim only takes a job it sees pending); on a Broker failure
+    the job is marked failed again, so it can be retried once the Broker is back."""
+    from co2calc.api.s3_notify import BrokerUnavailable, publish_record
+
+    try:
+        publish_record(event)
+    except BrokerUnavailable as exc:
+        with transaction(all_units=True) as conn:
+            sql.fail_unqueued(
+                conn, job_id, {"type": "broker-unavailable", "detail": exc.detail[:300]}
+            )
+        raise
+
+
+def _retry_recalc(conn, ctx: RequestContext, job: dict) -> dict:
+    import httpx
+
+    from co2calc import wiring
+    from co2calc.api.s3_notify import BrokerUnavailable
+    from co2calc.events import publish
+    from co2calc.recalc import request_recalculation
+
+    reason = f"retry of job {job['id']}"
+    new_id, _created = request_recalculation(
+        conn, year=job["year"], module=job["module"], unit_id=job["unit_id"], reason=reason
+    )
+    sql.mark_retried(conn, job["id"], new_id)
+    audit.record(
+        conn,
+        ctx,
+        "update",
+        "job",
+        job["id"],
+        unit_id=job["unit_id"],
+        before=_before(job),
+        after={"retried_as": new_id},
+    )
+    try:
+        publish(
+            wiring.RECALC_REQUESTED,
+            {
+                "year": job["year"],
+                "module": job["module"],
+                "unit_id": job["unit_id"],
+                "reason": reason,
+            },
+            subject=str(job["year"]),
+        )
+    except httpx.HTTPError as exc:
+        raise BrokerUnavailable(f"The Broker did not accept the event: {exc}") from None
+    row = sql.get_job(conn, new_id)
+    assert row is not None
+    return row
+
+
+@router.post(
+    "/jobs/<job_id>/retry",
+    response=ImportJob,
+    status=202,
+    extra_responses={
+        409: "the job is not failed (pending, running or succeeded), or its file changed",
+        410: "the uploaded file is no longer in the store",
+        502: "the event broker did not accept the event",
+    },
+)
+def retry_job(ctx: RequestContext, job_id: str) -> ImportJob:
+    """Run a failed job again: an import re-reads its stored file, a recalculation its slice.
+
+    Answers the job that will run: the import itself (pending again), or the
+    pending recalculation job that covers the failed one's slice.
+    """
+    p = ctx.user
+    with transaction(p.visible_units, all_units=p.sees_all(), user_id=p.user_id) as conn:
+        job = sql.lock_job(conn, job_id)
+        if job is None:
+            raise NotFound(f"Job {job_id} does not exist.")
+        if not _may_see_job(p, job):
+            raise Forbidden("You may not retry this unit's jobs.")
+        _check_retryable(job)
+        event = None
+        if job["kind"] == "recalc":  # calculate's request waits on our advisory lock
+            row = _retry_recalc(conn, ctx, job)
+        else:
+            row, event = _reset_import(conn, ctx, job)
+    if event is not None:
+        _publish_import(job_id, event)
+    log_event("job retried", job_id=job_id, kind=job["kind"], runs_as=row["id"])
+    return _job_out(row)
 
 
 api = Api("uploads", PREFIX, router)

@@ -4,6 +4,10 @@ States: pending → running (claimed with a lease) → succeeded | failed. The c
 is one conditional UPDATE: it succeeds on a pending job, or on a running job
 whose lease (in-progress deadline) has passed. A run that crashes releases the
 job to pending (or its lease expires), so a redelivery can run it again.
+
+A person retries a failed job (:func:`lock_job`, then :func:`reset_for_retry`):
+the row goes back to pending with its counters cleared and keeps its object
+and ETag, so the re-emitted object-created event claims it like the first one.
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ if TYPE_CHECKING:
 __all__ = [
     "claim",
     "create_import_job",
+    "fail_unqueued",
     "finish_failed",
     "finish_succeeded",
     "get_job",
     "list_jobs",
+    "lock_job",
+    "mark_retried",
     "progress",
     "release",
+    "reset_for_retry",
     "unit_code",
 ]
 
@@ -64,6 +72,52 @@ def get_job(conn: Connection, job_id: str) -> dict[str, Any] | None:
         " where j.id = %s",
         (job_id,),
     ).fetchone()
+
+
+def lock_job(conn: Connection, job_id: str) -> dict[str, Any] | None:
+    """The job row (with its unit code), locked until the transaction ends."""
+    return conn.execute(
+        "select j.*, u.code as unit_code from job j left join org_unit u on u.id = j.unit_id"
+        " where j.id = %s for update of j",
+        (job_id,),
+    ).fetchone()
+
+
+def reset_for_retry(conn: Connection, job_id: str) -> dict[str, Any] | None:
+    """A failed (or released) import → pending, as if never run; None if not in that state.
+
+    Object, ETag and options stay (``options.retries`` counts the retries); attempts,
+    counters, error, error report, timestamps and lease are cleared.
+    """
+    return conn.execute(
+        "with j as (update job set status = 'pending', phase = 'queued', attempts = 0,"
+        " rows_read = 0, rows_valid = 0, rows_rejected = 0, rows_written = 0, error = null,"
+        " error_report_key = null, started_at = null, heartbeat_at = null, finished_at = null,"
+        " lease_until = null, options = options || jsonb_build_object('retries',"
+        " coalesce((options ->> 'retries')::int, 0) + 1)"
+        " where id = %s and kind = 'import' and status in ('failed', 'pending')"
+        " and etag is not null returning *)"
+        " select j.*, u.code as unit_code from j left join org_unit u on u.id = j.unit_id",
+        (job_id,),
+    ).fetchone()
+
+
+def fail_unqueued(conn: Connection, job_id: str, error: dict[str, Any]) -> None:
+    """A retried import whose event could not be sent: failed again (unless it was claimed)."""
+    conn.execute(
+        "update job set status = 'failed', phase = 'failed', error = %s, finished_at = now()"
+        " where id = %s and kind = 'import' and status = 'pending' and phase = 'queued'",
+        (_jsonb(error), job_id),
+    )
+
+
+def mark_retried(conn: Connection, job_id: str, retried_as: str) -> None:
+    """A failed recalculation: remember the job that runs its slice again."""
+    conn.execute(
+        "update job set options = options || jsonb_build_object('retried_as', %s::text)"
+        " where id = %s",
+        (retried_as, job_id),
+    )
 
 
 def list_jobs(
