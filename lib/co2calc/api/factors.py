@@ -109,6 +109,8 @@ def _csv_rows(data: bytes) -> tuple[list[str], list[dict[str, str]], str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
+    if "\x00" in text:  # binary content; PostgreSQL text cannot hold NUL either
+        raise BadRequest("The file contains NUL characters: it is not a CSV text file.")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)

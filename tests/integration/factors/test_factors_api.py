@@ -276,6 +276,13 @@ def test_room_upload_all_or_nothing_and_upsert(sign_in):
     assert "text/csv" in r.json()["detail"] and "application/pdf" in r.json()["detail"]
     r = admin.put("/api/factors/rooms", content=b" \n", headers=dict(CSV))
     assert r.status_code == 400 and "empty" in r.json()["detail"]
+    # a NUL byte (binary content; PostgreSQL text cannot store it) is a 400, not a crash
+    r = admin.put(
+        "/api/factors/rooms",
+        content=b"building,room,surface_m2,room_type\nTST\x00BLD,007,10,office\n",
+        headers=dict(CSV),
+    )
+    assert r.status_code == 400 and "NUL" in r.json()["detail"]
     assert sign_in(MEMBER).get("/api/factors/rooms", params={"q": "TSTBLD 00"}).json()["total"] == 3
 
 
