@@ -85,6 +85,20 @@ def validation_errors(exc: PydanticValidationError, prefix: tuple[str, ...] = ()
     return out
 
 
+def nul_errors(value: Any, loc: list[str | int]) -> list[dict]:
+    """Field errors for every string holding a NUL character (PostgreSQL text cannot)."""
+    if isinstance(value, str):
+        if "\x00" not in value:
+            return []
+        field = ".".join(str(p) for p in loc[1:])
+        message = "NUL characters are not allowed in text."
+        return [{"loc": loc, "field": field, "type": "string_nul", "message": message}]
+    if not isinstance(value, dict | list):
+        return []
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    return [e for k, v in items for e in nul_errors(v, [*loc, k])]
+
+
 def _default_authenticator(request: Request) -> Any:
     from co2calc.auth.sessions import principal_from_request  # lazy: keeps cold start small
 
@@ -198,6 +212,8 @@ class Api:
         for key in request.args:
             values = request.args.getlist(key)
             data[key] = values if len(values) > 1 else values[0]
+        if errors := nul_errors(data, ["query"]):
+            raise ValidationFailed("Invalid query parameters.", errors=errors)
         try:
             return model.model_validate(data)
         except PydanticValidationError as exc:
@@ -214,6 +230,13 @@ class Api:
         raw = request.get_data(cache=False)
         if len(raw) > MAX_JSON_BODY:
             raise PayloadTooLarge(f"JSON bodies are limited to {MAX_JSON_BODY} bytes.")
+        if b"\\u0000" in raw:  # an escaped NUL: find where, for the field error
+            try:
+                errors = nul_errors(json.loads(raw), ["body"])
+            except ValueError:
+                raise BadRequest("The body is not valid JSON.") from None
+            if errors:
+                raise ValidationFailed("Some fields are invalid.", errors=errors)
         try:
             return model.model_validate_json(raw or b"{}")
         except PydanticValidationError as exc:

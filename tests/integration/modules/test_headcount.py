@@ -94,6 +94,18 @@ def test_invalid_body_is_422_and_nothing_written(open_year, lab, entries):
     assert (
         principal.caller.post(principal.url("members"), json={"note": "no data"}).status_code == 422
     )
+    # a NUL character anywhere (PostgreSQL text cannot hold one) is a field error, not a 500
+    nul = principal.create(
+        "members", {"name": "A\u0000B", "staff_category": "51", "person_id": "N", "fte": 1},
+        note="x\u0000",
+    )  # fmt: skip
+    assert nul.status_code == 422
+    assert {(e["field"], e["type"]) for e in nul.json()["errors"]} == {
+        ("data.name", "string_nul"),
+        ("note", "string_nul"),
+    }
+    search = principal.list("members", q="A\u0000")
+    assert search.status_code == 422 and search.json()["errors"][0]["loc"] == ["query", "q"]
     assert _count(YEAR, "headcount") == before
 
 
