@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark recalculation: recompute N entries after a factor change, print entries/s.
 
-Usage: ``uv run python bench/recalc/run.py [--entries 1000000] [--batch 5000] [--keep]``
+Usage: ``uv run python bench/recalc/run.py [--entries 1000000] [--batch 5000] [--writers 2]
+[--keep] [--no-vacuum]``
 
 Runs on the test cluster (``co2calc.dev.services.LocalPostgres``, port 54339,
 ``.data/test/pg``) in a dedicated database ``co2calc_bench_recalc`` created
@@ -11,9 +12,18 @@ equipment (15 %) and cloud spend (5 %) over 200 units, each valid for the
 engine's entry models. Then:
 
 1. baseline: ``recalculate`` of the year (computes every entry, inserts rows);
-2. a new factor set with plane factors × 1.1 is stored;
-3. measured: ``recalculate`` of the year again (delete + insert of all emission
-   rows, entry totals updated where they changed) → entries/s.
+2. engine path: an annual update (new values for every factor a row carries, new
+   uncertainties for electricity and trains) is stored and the year recomputed
+   with scope ``all`` (every entry through the engine) → entries/s;
+3. set-based path: the next annual update, recomputed with scope ``factors`` (as
+   the factors function requests it): rows re-valued in SQL, the rest (flights
+   priced with a class ratio) through the engine → entries/s.
+
+Every seeded entry uses a changed factor, so all of them are affected by both
+updates. Before each measured run entry/emission are vacuumed (``--no-vacuum``:
+not), as autovacuum would have between two updates. Printed with each run: the
+load average, the time breakdown and the CPU seconds of the PostgreSQL backends
+and of this process (independent of how busy the shared machine is).
 
 Goal: ≥ 50,000 entries/s.
 """
@@ -37,7 +47,7 @@ from psycopg.rows import dict_row  # noqa: E402
 
 from co2calc.dev.services import LocalPostgres  # noqa: E402
 from co2calc.factors import FactorSet, load_shipped_factor_set  # noqa: E402
-from co2calc.factorstore import store_factor_set  # noqa: E402
+from co2calc.factorstore import active_factor_set, store_factor_set  # noqa: E402
 from co2calc.migrate import migrate  # noqa: E402
 from co2calc.recalc import recalculate  # noqa: E402
 
@@ -98,6 +108,61 @@ STATIONS = [
 CODES = ["41100000", "41120000", "12000000", "43210000", "81110000"]
 EQUIPMENT = ["Oscilloscopes", "Multimeters", "Power supplies", "Amplifiers", "Signal generators"]
 CURRENCIES = ["CHF", "CHF", "CHF", "EUR", "USD", "GBP"]
+
+
+class ServerCpu:
+    """CPU seconds used by the PostgreSQL backends of the bench database (sampled from
+    /proc every 0.1 s in a thread; a backend's last < 0.1 s may be missed): a figure
+    that does not depend on how busy the shared machine is, unlike wall time."""
+
+    def __init__(self) -> None:
+        import os
+        import threading
+
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.seen: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for d in Path("/proc").iterdir():
+            if not d.name.isdigit():
+                continue
+            try:
+                if f" {DB} " not in (d / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                    continue
+                f = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.seen[int(d.name)] = (int(f[11]) + int(f[12])) / self.tick
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.1):
+            self._sample()
+
+    def __enter__(self) -> ServerCpu:
+        self._sample()
+        self.start = dict(self.seen)
+        self.client = time.process_time()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.client = time.process_time() - self.client
+        self.server = sum(v - self.start.get(pid, 0.0) for pid, v in self.seen.items())
+
+    def line(self, entries: int) -> str:
+        return (
+            f"  CPU: server {self.server:.1f} s ({self.server / entries * 1e6:.1f} µs/entry),"
+            f" Python {self.client:.1f} s ({self.client / entries * 1e6:.1f} µs/entry)"
+        )
+
+
+def uptime() -> str:
+    """The load average (1, 5, 15 min): the machine is shared, say how busy it was."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def entry_data(rng: random.Random, i: int) -> tuple[str, str, dict]:
@@ -228,12 +293,41 @@ def scaled(version: str, scale: Decimal) -> FactorSet:
     return FactorSet.of(version, YEAR, shipped.gwp_set, factors)
 
 
+def annual(version: str, previous: FactorSet, scale: Decimal) -> FactorSet:
+    """An annual update: new values for every factor an emission row carries (so every
+    seeded entry is affected) and new uncertainties for electricity and trains; class
+    ratios, intensities, per-FTE quantities and conversions (factors read besides a
+    row's own: see ``co2calc.recalc.auxiliary_of``) are kept."""
+    from co2calc.recalc import auxiliary_of
+
+    factors = []
+    for f in previous.factors:
+        if not auxiliary_of(f):
+            f = dataclasses.replace(f, value=f.value * scale)
+        if f.factor_id.startswith("train.") or f.key == "electricity":
+            f = dataclasses.replace(f, uncertainty=f.uncertainty + Decimal("0.05"))
+        factors.append(f)
+    return FactorSet.of(version, YEAR, previous.gwp_set, factors)
+
+
+def line(label: str, r: dict) -> str:
+    return (
+        f"{label:<34} {r['entries']:>9,} entries {r['seconds']:7.1f} s"
+        f" {r['entries_per_s']:>8,} entries/s"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--batch", type=int, default=5000)
     ap.add_argument("--writers", type=int, default=2)
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    ap.add_argument(
+        "--no-vacuum",
+        action="store_true",
+        help="do not VACUUM entry/emission before each measured run (back-to-back rewrites)",
+    )
     args = ap.parse_args()
 
     cluster = LocalPostgres(ROOT / ".data" / "test" / "pg", port=54339)
@@ -244,42 +338,90 @@ def main() -> None:
     def factory():
         return psycopg.connect(url, row_factory=dict_row)
 
+    def vacuum() -> None:
+        """As autovacuum would have done between two factor updates (months apart): the
+        dead row versions of the previous rewrite are reclaimed, so updates can stay on
+        their page (HOT). Without it the bench measures back-to-back rewrites."""
+        if args.no_vacuum:
+            return
+        t = time.perf_counter()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("vacuum (analyze) entry")
+            conn.execute("vacuum (analyze) emission")
+        print(f"  (vacuum before the measured run: {time.perf_counter() - t:.1f} s)", flush=True)
+
     try:
         seed(url, args.entries)
         with factory() as conn:
             store_factor_set(conn, scaled(f"{YEAR}.bench1", Decimal(1)))
+        print(f"load average: {uptime()}", flush=True)
         base = recalculate(
             factory, year=YEAR, reason="bench baseline", batch_size=args.batch, writers=args.writers
         )
+        print(line("baseline (engine, insert)", base) + f"  invalid={base['invalid']}", flush=True)
+        # 1. the engine path: an annual update, every entry recomputed (scope "all")
+        with factory() as conn:
+            first = active_factor_set(conn, YEAR)
+            store_factor_set(conn, annual(f"{YEAR}.bench2", first, Decimal("1.05")))
+        vacuum()
+        with ServerCpu() as cpu_engine:
+            r = recalculate(
+                factory,
+                year=YEAR,
+                reason="bench factor change",
+                batch_size=args.batch,
+                writers=args.writers,
+            )
+        print(line("engine path (annual update)", r) + "  (goal ≥ 50,000)", flush=True)
+        print(cpu_engine.line(r["entries"]), flush=True)
         print(
-            f"baseline (insert)   {base['entries']:>9,} entries {base['seconds']:7.1f} s"
-            f" {base['entries_per_s']:>8,} entries/s  invalid={base['invalid']}",
+            f"  read {r['read_s']:.1f} s, compute {r['compute_s']:.1f} s (main thread),"
+            f" waiting for writers {r['wait_writer_s']:.1f} s,"
+            f" write {r['write_s']:.1f} s (summed over {args.writers} writers)",
             flush=True,
         )
+        print(f"load average: {uptime()}", flush=True)
+        # 2. the set-based path: the next annual update of every factor the entries use,
+        #    requested as the factors function does (scope "factors")
         with factory() as conn:
-            store_factor_set(conn, scaled(f"{YEAR}.bench2", Decimal("1.1")))
-        r = recalculate(
-            factory,
-            year=YEAR,
-            reason="bench factor change",
-            batch_size=args.batch,
-            writers=args.writers,
+            previous = active_factor_set(conn, YEAR)
+            store_factor_set(conn, annual(f"{YEAR}.bench3", previous, Decimal("0.97")))
+        vacuum()
+        with ServerCpu() as cpu_set:
+            s = recalculate(
+                factory,
+                year=YEAR,
+                reason="bench annual update",
+                scope="factors",
+                batch_size=args.batch,
+                writers=args.writers,
+            )
+        print(line("set-based path (annual update)", s) + "  (goal ≥ 50,000)", flush=True)
+        print(cpu_set.line(s["entries"]), flush=True)
+        print(
+            f"  affected entries {s['entries']:,}: {s['set_entries']:,} re-valued in SQL,"
+            f" {s['engine_entries']:,} through the engine (rows priced with a class ratio);"
+            f" {s['set_rows']:,} rows re-valued, {s['totals_changed']:,} entry totals changed",
+            flush=True,
         )
         print(
-            f"after factor change {r['entries']:>9,} entries {r['seconds']:7.1f} s"
-            f" {r['entries_per_s']:>8,} entries/s  (goal ≥ 50,000)",
+            f"  plan {s['plan_s']:.1f} s (one scan of the year's rows, {s['plan_rows']} plan keys),"
+            f" SQL re-valuation {s['set_s']:.1f} s ({args.writers} connections),"
+            f" engine remainder {s['seconds'] - s['plan_s'] - s['set_s']:.1f} s"
+            f" (read {s['read_s']:.1f}, compute {s['compute_s']:.1f}, write {s['write_s']:.1f})",
             flush=True,
         )
         with factory() as conn:
             rows = conn.execute(
-                "select count(*) as n, count(*) filter (where factor_version = %s) as v2"
+                "select count(*) as n, count(*) filter (where factor_version = %s) as v3"
                 " from emission",
-                (f"{YEAR}.bench2",),
+                (f"{YEAR}.bench3",),
             ).fetchone()
             flagged = conn.execute(
                 "select count(*) as n from entry where flag_reason is not null"
             ).fetchone()["n"]
-        print(f"emission rows {rows['n']:,} (new version {rows['v2']:,}), flagged {flagged:,}")
+        print(f"emission rows {rows['n']:,} (new version {rows['v3']:,}), flagged {flagged:,}")
+        print(f"load average: {uptime()}", flush=True)
     finally:
         if not args.keep:
             cluster.drop_database(DB)

@@ -14,7 +14,14 @@ How it runs:
 - One runner per year (session advisory lock) drains the year's pending jobs;
   a request arriving while another process runs the year returns ``queued``
   and that runner picks it up before it lets go of the year.
-- Entries of signed-off reports are skipped (frozen). The rest stream through
+- Entries of signed-off reports are skipped (frozen).
+- A job of scope ``factors`` (only the active factor set changed: the factors
+  function asks so) first re-values in SQL the rows of a values-only change
+  (:func:`plan_rows`, ``co2calc.db.recalc.revalue_batch``; docs/recalculation.md
+  says when and why it equals the engine), then runs the engine only on the
+  entries still holding a row of an older version. Scope ``all``: the engine
+  recomputes every entry of the slice.
+- The engine path streams entries through
   a server-side cursor in batches; each batch is computed with the engine,
   formatted as COPY text, and written by a writer thread on its own connection
   (``co2calc.db.emissions.write_recomputed``: COPY into temporary tables, then
@@ -40,10 +47,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, ExitStack
+from math import hypot
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from co2calc.calc.tree import PURCHASE_SUBMODULES
 from co2calc.db import recalc as sql
 from co2calc.obs import log_event
 
@@ -51,14 +60,19 @@ if TYPE_CHECKING:
     from psycopg import Connection
 
     from co2calc.calc import CalcContext
+    from co2calc.factors.model import Factor, FactorSet
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "SET_BASED",
     "ConnFactory",
     "RecalcRequest",
+    "auxiliary_of",
     "handle_event",
+    "plan_rows",
     "recalculate",
     "request_recalculation",
+    "values_only",
 ]
 
 type ConnFactory = Callable[[], AbstractContextManager[Connection]]
@@ -80,8 +94,16 @@ BATCH_SIZE = 5000
 WRITERS = 2  # writer connections (PostgreSQL writes two batches at once)
 
 
+Scope = Literal["all", "factors"]
+
+
 class RecalcRequest(BaseModel):
-    """Data of a ``ch.co2calc.recalculation.requested`` CloudEvent."""
+    """Data of a ``ch.co2calc.recalculation.requested`` CloudEvent.
+
+    ``scope``: ``factors`` when the only change is the year's active factor set
+    (the factors function sends it on load/activation), which lets values-only
+    changes take the set-based path; ``all`` (the default) recomputes every entry.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -89,6 +111,7 @@ class RecalcRequest(BaseModel):
     module: Module | None = None
     unit_id: int | None = Field(default=None, ge=1)
     reason: str = Field(default="", max_length=200)
+    scope: Scope = "all"
 
 
 def request_recalculation(
@@ -98,9 +121,12 @@ def request_recalculation(
     module: str | None = None,
     unit_id: int | None = None,
     reason: str = "",
+    scope: Scope = "all",
 ) -> tuple[str, bool]:
     """Queue a slice (in the caller's transaction); ``(job id, created)``."""
-    job, created = sql.request_job(conn, year=year, module=module, unit_id=unit_id, reason=reason)
+    job, created = sql.request_job(
+        conn, year=year, module=module, unit_id=unit_id, reason=reason, scope=scope
+    )
     return job["id"], created
 
 
@@ -111,6 +137,7 @@ def recalculate(
     module: str | None = None,
     unit_id: int | None = None,
     reason: str = "",
+    scope: Scope = "all",
     batch_size: int = BATCH_SIZE,
     writers: int = WRITERS,
 ) -> dict[str, Any]:
@@ -126,7 +153,7 @@ def recalculate(
     with conn_factory() as conn, conn.transaction():
         sql.set_system_scope(conn)
         job_id, created = request_recalculation(
-            conn, year=year, module=module, unit_id=unit_id, reason=reason
+            conn, year=year, module=module, unit_id=unit_id, reason=reason, scope=scope
         )
     ran = run_pending(conn_factory, year, batch_size=batch_size, writers=writers)
     if job_id in ran:
@@ -168,47 +195,28 @@ def _run_job(
     batch_size: int,
     writers: int = 1,
 ) -> dict[str, Any]:
-    from co2calc.db.emissions import copy_text
-    from co2calc.factorstore import calc_context
-
     started = time.perf_counter()
     counts = {"read": 0, "written": 0, "invalid": 0}
-    timings = {"read_s": 0.0, "compute_s": 0.0, "wait_writer_s": 0.0}
+    timings = {"read_s": 0.0, "compute_s": 0.0, "wait_writer_s": 0.0, "write_s": 0.0}
+    extra: dict[str, Any] = {}
     try:
-        with ExitStack() as stack:
-            conns = [wconn] + [stack.enter_context(conn_factory()) for _ in range(writers - 1)]
-            rconn = stack.enter_context(conn_factory())
-            stack.enter_context(rconn.transaction())
-            sql.set_system_scope(rconn)
-            ctx = calc_context(rconn, job["year"])
-            writer = _Writer(conns, job["id"], counts)
-            clock = time.perf_counter
-            try:
-                t0 = clock()
-                for rows in sql.stream_entries(
-                    rconn,
-                    year=job["year"],
-                    module=job["module"],
-                    unit_id=job["unit_id"],
-                    batch_size=batch_size,
-                ):
-                    t1 = clock()
-                    entries, emissions, invalid = _compute_batch(rows, job["year"], ctx)
-                    # formatted here: the writer thread only sends bytes (see copy_text)
-                    entries, emissions = copy_text(rconn, entries), copy_text(rconn, emissions)
-                    t2 = clock()
-                    counts["invalid"] += invalid
-                    writer.put(entries, emissions, len(rows))
-                    t3 = clock()
-                    timings["read_s"] += t1 - t0
-                    timings["compute_s"] += t2 - t1
-                    timings["wait_writer_s"] += t3 - t2
-                    t0 = t3
-            finally:
-                writer.close()
+        if (job.get("options") or {}).get("scope") == "factors":
+            extra = _set_based(conn_factory, wconn, job, writers)
+        _engine(
+            conn_factory, wconn, job, batch_size, writers, counts, timings, extra.get("current")
+        )
     except Exception as exc:
         _release(wconn, job, exc)
         raise
+    engine_read = counts.pop("engine_read", 0)
+    if extra:
+        # entries recomputed: those re-valued in SQL + those the engine did (a
+        # multi-row entry with a row the plan does not cover is completed by the
+        # engine, which rewrites all its rows: it is counted in both)
+        extra["engine_entries"] = engine_read
+        extra["set_entries"] = extra["set_touched"]
+        counts["read"] = extra["set_entries"] + engine_read
+        counts["written"] += extra["set_entries"]
     with wconn.transaction():
         sql.finish_job(wconn, job["id"], read=counts["read"], written=counts["written"])
     seconds = time.perf_counter() - started
@@ -219,7 +227,7 @@ def _run_job(
         "seconds": round(seconds, 3),
         "entries_per_s": round(counts["read"] / seconds) if seconds else 0,
         **{k: round(v, 3) for k, v in timings.items()},
-        "write_s": round(writer.seconds, 3),
+        **{k: v for k, v in extra.items() if k != "current"},
     }
     log_event(
         "recalculated",
@@ -230,6 +238,345 @@ def _run_job(
         **stats,
     )
     return stats
+
+
+def _engine(
+    conn_factory: ConnFactory,
+    wconn: Connection,
+    job: Mapping[str, Any],
+    batch_size: int,
+    writers: int,
+    counts: dict[str, int],
+    timings: dict[str, float],
+    stale_of: str | None = None,
+) -> None:
+    """The engine path: stream the slice's entries (``stale_of``: only those still with
+    a row of another factor version), compute, write through the writer threads."""
+    from co2calc.db.emissions import copy_text
+    from co2calc.factorstore import calc_context
+
+    with ExitStack() as stack:
+        conns = [wconn] + [stack.enter_context(conn_factory()) for _ in range(writers - 1)]
+        rconn = stack.enter_context(conn_factory())
+        stack.enter_context(rconn.transaction())
+        sql.set_system_scope(rconn)
+        ctx = calc_context(rconn, job["year"])
+        writer = _Writer(conns, job["id"], counts)
+        clock = time.perf_counter
+        read_before = counts["read"]
+        try:
+            t0 = clock()
+            for rows in sql.stream_entries(
+                rconn,
+                year=job["year"],
+                module=job["module"],
+                unit_id=job["unit_id"],
+                batch_size=batch_size,
+                stale_of=stale_of,
+            ):
+                t1 = clock()
+                entries, emissions, invalid = _compute_batch(rows, job["year"], ctx)
+                # formatted here: the writer thread only sends bytes (see copy_text)
+                entries, emissions = copy_text(rconn, entries), copy_text(rconn, emissions)
+                t2 = clock()
+                counts["invalid"] += invalid
+                writer.put(entries, emissions, len(rows))
+                t3 = clock()
+                timings["read_s"] += t1 - t0
+                timings["compute_s"] += t2 - t1
+                timings["wait_writer_s"] += t3 - t2
+                t0 = t3
+        finally:
+            writer.close()
+            timings["write_s"] += writer.seconds
+        counts["engine_read"] = counts["read"] - read_before
+
+
+# -- the set-based path ----------------------------------------------------------
+
+# Calculators whose every row is ``kg = quantity × effective value of the row's
+# factor`` and whose row uncertainty is ``hypot(factor uncertainty, activity
+# uncertainty)`` (co2calc.calc.rows.make_row), proven over realistic entries by
+# tests/integration/test_recalc_setbased_purity.py. Rows that are not (a plane
+# cabin priced with a class ratio, an agency override, a first-class train with
+# a ratio) are recognised per row (factor uncertainty or kg do not match the
+# factor) and go through the engine. Research facilities are not factor-set
+# based (their "factor" is the facility footprint) and are left alone.
+SET_BASED: frozenset[tuple[str, str]] = frozenset(
+    (
+        ("headcount", "members"),
+        ("headcount", "students"),
+        ("travel", "plane"),
+        ("travel", "train"),
+        ("buildings", "rooms"),
+        ("buildings", "combustion"),
+        ("purchases", "centralised"),
+        ("cloud-ai", "cloud"),
+        ("cloud-ai", "ai"),
+        ("process-emissions", "gas"),
+        ("equipment", "scientific"),
+        ("equipment", "it"),
+        ("equipment", "other"),
+    )
+) | frozenset(("purchases", sub) for sub in PURCHASE_SUBMODULES)
+
+
+def auxiliary_of(f: Factor) -> frozenset[tuple[str, str]]:
+    """Calculators that read ``f`` *besides* a row's own factor (a class ratio, a per-FTE
+    quantity, an energy intensity, a unit conversion): a change of ``f`` sends all
+    their entries through the engine. Proven complete by the purity test (every
+    other factor, perturbed, leaves every result unchanged)."""
+    m, s, k = f.module, f.submodule, f.key
+    if m == "travel" and s == "plane" and k.startswith("ratio:"):
+        return frozenset({("travel", "plane")})
+    if m == "travel" and s == "train" and k.startswith("ratio:"):
+        return frozenset({("travel", "train")})
+    if m == "headcount" and s == "additional" and k.endswith(":activity"):
+        return frozenset({("headcount", "members"), ("headcount", "students")})
+    if m == "buildings" and s == "intensity":
+        return frozenset({("buildings", "rooms")})
+    if m == "purchases" and s == "conversion":
+        return frozenset({("purchases", "centralised")})
+    return frozenset()
+
+
+# Fields whose change leaves factor selection, units and money conversion as they
+# were: the change is "values only". Anything else (unit, currency, base year,
+# non-CO2 treatment, added or removed factors, another GWP set) → engine.
+VALUE_FIELDS = frozenset(
+    {"value", "uncertainty", "source", "source_table", "source_year", "licence", "notes"}
+)
+
+
+def values_only(old: FactorSet, new: FactorSet) -> set[tuple[str, str]] | None:
+    """``None`` unless ``new`` differs from ``old`` in factor values/uncertainties (and
+    provenance) only, under the same factor ids; else the calculators that must
+    nevertheless go through the engine (an auxiliary factor changed)."""
+    from co2calc.factors.diff import diff_factor_sets
+
+    if old.gwp_set != new.gwp_set:
+        return None
+    if len({f.factor_id for f in old.factors}) != len(old.factors) or len(
+        {f.factor_id for f in new.factors}
+    ) != len(new.factors):
+        return None  # factor ids are what rows refer to: they must be unambiguous
+    diff = diff_factor_sets(old, new)
+    if diff.added or diff.stale:
+        return None
+    engine: set[tuple[str, str]] = set()
+    for c in diff.changed:
+        if c.old.factor_id != c.new.factor_id or not set(c.fields) <= VALUE_FIELDS:
+            return None
+        engine |= auxiliary_of(c.old)
+    return engine
+
+
+def _activity_candidates(old: FactorSet) -> frozenset[float]:
+    """Every activity uncertainty a calculator passes to ``make_row``: its constants and
+    the uncertainties of factors used as activity data (0: none)."""
+    from co2calc.calc import cloud_ai, equipment, process, purchases, travel
+
+    consts = {
+        0.0,
+        0.02,  # combustion and cloud spend (literals in co2calc.calc)
+        travel.PLANE_ACTIVITY_UNC,
+        travel.TRAIN_ACTIVITY_UNC,
+        travel.OVERRIDE_UNC,
+        purchases.SPEND_ACTIVITY_UNC,
+        equipment.MEASURED_HOURS_UNC,
+        equipment.DEFAULT_HOURS_UNC,
+        cloud_ai.AI_ACTIVITY_UNC,
+        process.GAS_ACTIVITY_UNC,
+    }
+    return frozenset(consts | {float(f.uncertainty) for f in old.factors})
+
+
+def _combined(fu: float, a: float) -> float:
+    return hypot(fu, a) if a else fu  # exactly as co2calc.calc.rows.make_row
+
+
+def plan_rows(
+    old: FactorSet,
+    new: FactorSet,
+    keys: list[tuple[str, str, str, str, float, float]],
+) -> list[tuple[Any, ...]]:
+    """Plan rows (:data:`co2calc.db.recalc.PLAN_COLUMNS`) for the stale row keys of
+    version ``old.version``; keys with no row here go through the engine."""
+    engine = values_only(old, new)
+    if engine is None:
+        return []
+    old_by_id = {f.factor_id: f for f in old.factors}
+    new_by_id = {f.factor_id: f for f in new.factors}
+    candidates = _activity_candidates(old)
+    out: list[tuple[Any, ...]] = []
+    for version, module, submodule, factor_id, fu, unc in keys:
+        if (module, submodule) not in SET_BASED or (module, submodule) in engine:
+            continue
+        o, n = old_by_id.get(factor_id), new_by_id.get(factor_id)
+        if o is None or n is None or fu != float(o.uncertainty):
+            continue  # not this factor's own row (e.g. a class ratio combined in)
+        new_fu = float(n.uncertainty)
+        if new_fu == fu:
+            new_unc = unc
+        else:  # recombine with the activity part, which must be recognised exactly
+            outs = {_combined(new_fu, a) for a in candidates if _combined(fu, a) == unc}
+            if len(outs) != 1:
+                continue
+            new_unc = outs.pop()
+        revalue = str(o.effective_value) != str(n.effective_value)
+        out.append(
+            (
+                version,
+                module,
+                submodule,
+                factor_id,
+                fu,
+                unc,
+                revalue,
+                o.effective_value,
+                n.effective_value,
+                new_fu,
+                new_unc,
+            )
+        )
+    return out
+
+
+def _stored_set(conn: Connection, year: int, version: str) -> FactorSet | None:
+    """A stored version of the year's set, or the shipped default of that version."""
+    from co2calc.db import factors as factors_sql
+    from co2calc.db import factorstore as store_sql
+    from co2calc.factors import load_shipped_factor_set, parse_factor_rows
+    from co2calc.factors.errors import FactorSetError
+
+    try:  # a set that no longer parses (bounds tightened since): the engine path
+        row = factors_sql.get_set(conn, year, version)
+        if row is not None:
+            return parse_factor_rows(
+                store_sql.factor_rows(conn, row["id"]),
+                version=version,
+                year=year,
+                gwp_set=row["gwp_set"],
+            )
+        shipped = load_shipped_factor_set(year)
+    except FactorSetError:
+        return None
+    return shipped if shipped.version == version else None
+
+
+def _set_based(
+    conn_factory: ConnFactory, wconn: Connection, job: Mapping[str, Any], writers: int
+) -> dict[str, Any]:
+    """Re-value in SQL the rows of a values-only factor change; returns the stats and
+    the current version (the engine pass then takes the entries still stale)."""
+    from co2calc.factorstore import calc_context
+
+    clock = time.perf_counter
+    t0 = clock()
+    year, module, unit_id = job["year"], job["module"], job["unit_id"]
+    with conn_factory() as rconn, rconn.transaction():
+        sql.set_system_scope(rconn)
+        current = calc_context(rconn, year).factor_set
+        slice_ = {"year": year, "module": module, "unit_id": unit_id, "current": current.version}
+        keys = sql.stale_row_keys(rconn, **slice_)
+        by_version: dict[str, list[tuple[str, str, str, str, float, float]]] = {}
+        for k in keys:
+            by_version.setdefault(k[0], []).append(k[:6])
+        plan: list[tuple[Any, ...]] = []
+        for version, vkeys in by_version.items():
+            old = _stored_set(rconn, year, version)
+            if old is not None:
+                plan += plan_rows(old, current, vkeys)
+    t1 = clock()
+    stats: dict[str, Any] = {
+        "set_rows": 0,
+        "set_touched": 0,
+        "totals_changed": 0,
+        "set_read": 0,
+        "current": current.version,
+    }
+    if plan:
+        _revalue_all(conn_factory, wconn, job, plan, _id_ranges(keys), stats, writers)
+    t2 = clock()
+    return {
+        **stats,
+        "stale_rows": sum(k[6] for k in keys),
+        "plan_keys": len(keys),
+        "plan_rows": len(plan),
+        "plan_s": round(t1 - t0, 3),
+        "set_s": round(t2 - t1, 3),
+    }
+
+
+def _id_ranges(keys: list[tuple[Any, ...]]) -> list[tuple[int, int, int]]:
+    """Entry id ranges ``(first, last, expected rows)`` of about :data:`SET_BATCH` stale
+    rows each (ids of a year are dense enough: assigned as entries are created)."""
+    rows = sum(k[6] for k in keys)
+    lo, hi = min(k[7] for k in keys), max(k[8] for k in keys)
+    n = max(1, -(-rows // SET_BATCH))
+    width = -(-(hi - lo + 1) // n)
+    return [(a, min(a + width - 1, hi), -(-rows // n)) for a in range(lo, hi + 1, width)]
+
+
+SET_BATCH = 20_000  # entries per set-based transaction
+
+
+def _revalue_all(
+    conn_factory: ConnFactory,
+    wconn: Connection,
+    job: Mapping[str, Any],
+    plan: list[tuple[Any, ...]],
+    batches: list[tuple[int, int, int]],
+    stats: dict[str, Any],
+    writers: int,
+) -> None:
+    """Batches ``(first id, last id, stale entries)`` re-valued on ``writers`` connections
+    at once (disjoint id ranges), each in its own transaction with the job's progress."""
+    slice_ = {
+        "year": job["year"],
+        "module": job["module"],
+        "unit_id": job["unit_id"],
+        "current": stats["current"],
+    }
+    lock = threading.Lock()
+    todo = iter(batches)
+    errors: list[BaseException] = []
+
+    def work(conn: Connection) -> None:
+        with conn.transaction():
+            sql.load_plan(conn, plan)
+        while not errors:
+            with lock:
+                batch = next(todo, None)
+            if batch is None:
+                return
+            lo, hi, n = batch
+            with conn.transaction():
+                sql.set_system_scope(conn)
+                rows, touched, totals = sql.revalue_batch(conn, **slice_, lo=lo, hi=hi)
+                with lock:
+                    stats["set_rows"] += rows
+                    stats["set_touched"] += touched
+                    stats["totals_changed"] += totals
+                    done = stats["set_read"] = stats["set_read"] + n
+                sql.progress(conn, job["id"], read=done, written=done, lease_s=LEASE_S)
+
+    def guarded(conn: Connection) -> None:
+        try:
+            work(conn)
+        except BaseException as exc:
+            errors.append(exc)
+
+    with ExitStack() as stack:
+        conns = [wconn] + [stack.enter_context(conn_factory()) for _ in range(writers - 1)]
+        threads = [threading.Thread(target=guarded, args=(c,), daemon=True) for c in conns[1:]]
+        for t in threads:
+            t.start()
+        guarded(conns[0])
+        for t in threads:
+            t.join()
+    if errors:
+        raise errors[0]
 
 
 def _release(conn: Connection, job: Mapping[str, Any], exc: Exception) -> None:
@@ -359,5 +706,10 @@ def handle_event(data: object) -> dict[str, Any]:
         )
         return {"status": "rejected"}
     return recalculate(
-        connection, year=req.year, module=req.module, unit_id=req.unit_id, reason=req.reason
+        connection,
+        year=req.year,
+        module=req.module,
+        unit_id=req.unit_id,
+        reason=req.reason,
+        scope=req.scope,
     )
