@@ -88,11 +88,12 @@ def delete_previous_import(
 
 
 def allocate_entry_ids(conn: Connection, n: int) -> list[int]:
-    rows = conn.execute(
-        "select nextval(pg_get_serial_sequence('entry', 'id')) as id from generate_series(1, %s)",
+    # one array value: no row (dict) per id to build on the client
+    return conn.execute(
+        "select array(select nextval(pg_get_serial_sequence('entry', 'id'))"
+        " from generate_series(1, %s)) as ids",
         (n,),
-    ).fetchall()
-    return [r["id"] for r in rows]
+    ).fetchone()["ids"]
 
 
 def copy_entries(conn: Connection, rows: CopyRows) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from co2calc.calc import CalcContext
 
 __all__ = ["BulkTarget", "Rows", "build_rows", "write_entries", "write_rows"]
+
+_ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,20 @@ def build_rows(
     module, submodule, year = target.module, target.submodule, target.year
     source, job, actor = target.source, target.import_job, target.actor
     entries, emissions, touched = [], [], set()
+    add_entry, add_emission = entries.append, emissions.append
     for entry_id, (entry, unit_id, owner) in zip(ids, items, strict=True):
         result = compute(module, submodule, entry, ctx)
         report_id = reports[unit_id]["id"]
         flag = result.flag
         rows = result.rows
-        entries.append(
+        if len(rows) == 1:  # the common case, without Result.kg's generator
+            row = rows[0]
+            kg, estimate = _ZERO + row.kg, row.estimate  # = sum((row.kg,), Decimal(0))
+            add_emission(emission_row(entry_id, unit_id, year, row))
+        else:
+            kg, estimate = result.kg, any(r.estimate for r in rows)
+            emissions.extend(emission_row(entry_id, unit_id, year, r) for r in rows)
+        add_entry(
             (
                 entry_id,
                 report_id,
@@ -78,18 +89,18 @@ def build_rows(
                 module,
                 submodule,
                 owner,
-                entry.model_dump_json(),
+                # = entry.model_dump_json() (same defaults), without its wrapper
+                entry.__pydantic_serializer__.to_json(entry).decode(),
                 source,
                 job,
                 flag.reason.value if flag else None,
                 flag.detail if flag else None,
-                result.kg,
-                any(r.estimate for r in rows),
+                kg,
+                estimate,
                 actor,
                 actor,
             )
         )
-        emissions.extend(emission_row(entry_id, unit_id, year, r) for r in rows)
         touched.add(report_id)
     return Rows(
         copy_text(fmt_conn, entries),

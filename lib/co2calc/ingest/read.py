@@ -92,7 +92,7 @@ def _csv_rows(path: Path) -> FileRows:
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for cells in reader:
-                if any(c.strip() for c in cells):
+                if "".join(cells).strip():  # = any(c.strip() for c in cells), cheaper
                     yield reader.line_num, cells
         except csv.Error as exc:
             raise UnreadableFile(f"CSV syntax error near line {reader.line_num}: {exc}") from None

@@ -27,7 +27,12 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[\s\u00a0\u202f'\u2019,]\d{3})+(?:\.\d
 _SEPARATORS = re.compile(r"[.\s\u00a0\u202f'\u2019]")
 
 
+_ANY_SEPARATOR = re.compile(r"[,\s\u00a0\u202f'\u2019]")  # both patterns need one
+
+
 def _number(value: str) -> str:
+    if not _ANY_SEPARATOR.search(value):  # "2", "1234.5": neither pattern can match
+        return value
     if _DECIMAL_COMMA.match(value):
         int_part, frac = value.rsplit(",", 1)
         return _SEPARATORS.sub("", int_part) + "." + frac
@@ -41,6 +46,8 @@ class RowValidator:
         from co2calc.calc import entry_model
 
         self.model = entry_model(module, submodule)
+        # = self.model.model_validate (same defaults), without its per-call wrapper
+        self._validate = self.model.__pydantic_validator__.validate_python
         self.lay = lay
         kinds = {c.name: c.kind for c in lay.columns}
         # (cell index, column name, kind) for the columns present in the file
@@ -49,7 +56,6 @@ class RowValidator:
     def validate(self, line: int, cells: list[str]) -> tuple[Any, str | None, list[RowError]]:
         """(entry or None, unit code or None, errors)."""
         data: dict[str, str] = {}
-        raw: dict[str, str] = {}
         errors: list[RowError] = []
         unit = None
         n = len(cells)
@@ -57,8 +63,11 @@ class RowValidator:
             value = cells[i].strip() if i < n else ""
             if not value:
                 continue
-            raw[name] = value
-            if kind == "text" and value.startswith(FORMULA_PREFIXES):
+            if kind == "number":
+                data[name] = _number(value)
+            elif kind != "text":
+                data[name] = value
+            elif value.startswith(FORMULA_PREFIXES):
                 errors.append(
                     RowError(
                         line,
@@ -68,18 +77,20 @@ class RowValidator:
                         " remove the leading character",
                     )
                 )
-                continue
-            if name == UNIT_COLUMN:
+            elif name == UNIT_COLUMN:
                 unit = value
-                continue
-            data[name] = _number(value) if kind == "number" else value
+            else:
+                data[name] = value
         if self.lay.institution and unit is None and not errors:
             errors.append(RowError(line, UNIT_COLUMN, "", "the unit code is required"))
         if errors:
             return None, unit, errors
         try:
-            return self.model.model_validate(data), unit, []
+            return self._validate(data), unit, []
         except ValidationError as exc:
+            raw = {  # the cells as written, for the error report
+                name: cells[i].strip() for i, name, _ in self.cols if i < n and cells[i].strip()
+            }
             for e in exc.errors(include_url=False, include_input=False, include_context=False):
                 column = str(e["loc"][0]) if e["loc"] else ""
                 msg = e["msg"]
