@@ -93,6 +93,35 @@ def demo(pg: str):
 
 
 @pytest.fixture(scope="session")
+def year_report(demo) -> Callable[..., dict]:
+    """``year_report(year, unit_code="ENAC-CLIM-LAB1")``: the year created with the shipped
+    2025 factors stored as its set (version ``<year>.t1``); the unit's report (id, unit_id,
+    year, status)."""
+    from co2calc.db import transaction
+    from co2calc.db import years as years_sql
+    from co2calc.factors import FactorSet, load_shipped_factor_set
+    from co2calc.factorstore import store_factor_set
+    from co2calc.modules import MODULES
+
+    def make(year: int, unit_code: str = "ENAC-CLIM-LAB1") -> dict:
+        shipped = load_shipped_factor_set(2025)
+        with transaction(all_units=True) as conn:
+            years_sql.create_year(conn, year, None, MODULES)
+            store_factor_set(
+                conn,
+                FactorSet.of(f"{year}.t1", year, shipped.gwp_set, shipped.factors),
+                source_name="test",
+            )
+            return conn.execute(
+                "select r.id, r.unit_id, r.year, r.status from report r join org_unit u"
+                " on u.id = r.unit_id where u.code = %s and r.year = %s",
+                (unit_code, year),
+            ).fetchone()
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def gateway(pg: str) -> Iterator[str]:
     """Every function behind the dev gateway on an ephemeral port; yields its base URL."""
     from co2calc.dev.gateway import Gateway, serve_in_thread

@@ -17,30 +17,10 @@ import psycopg
 import pytest
 
 from co2calc.db import transaction
-from co2calc.db import years as years_sql
-from co2calc.factors import FactorSet, load_shipped_factor_set
-from co2calc.factorstore import calc_context, store_factor_set
-from co2calc.modules import MODULES
+from co2calc.factorstore import calc_context
 
 UNIT = "ENAC-CLIM-LAB1"
 PLANE = {"origin": "GVA", "destination": "LHR", "trips": 2, "round_trip": True}
-
-
-def _year(year: int) -> dict:
-    """The year (shipped 2025 factors moved to it) and the unit's report."""
-    shipped = load_shipped_factor_set(2025)
-    with transaction(all_units=True) as conn:
-        years_sql.create_year(conn, year, None, MODULES)
-        store_factor_set(
-            conn,
-            FactorSet.of(f"{year}.t1", year, shipped.gwp_set, shipped.factors),
-            source_name="test",
-        )
-        return conn.execute(
-            "select r.id, r.unit_id, r.year, r.status from report r join org_unit u"
-            " on u.id = r.unit_id where u.code = %s and r.year = %s",
-            (UNIT, year),
-        ).fetchone()
 
 
 def _write(conn, year: int, report: dict, n: int, *, owner: int | None = None, reports=None):
@@ -72,8 +52,8 @@ def _user(conn, person_id: str) -> int:
     return sql.upsert_user(conn, "test", f"oid-{person_id}", person_id, None, person_id)
 
 
-def test_bulk_insert_with_a_missing_report_or_owner_writes_nothing(demo):
-    report = _year(2048)
+def test_bulk_insert_with_a_missing_report_or_owner_writes_nothing(year_report, demo):
+    report = year_report(2048)
     missing = {"id": 2**62, "unit_id": report["unit_id"]}  # no such report
     # WHEN one batch names a report that does not exist
     with (
@@ -98,8 +78,8 @@ def test_bulk_insert_with_a_missing_report_or_owner_writes_nothing(demo):
         assert _count(conn, 2048) == (2, 2)
 
 
-def test_changing_a_reference_to_a_missing_row_is_refused(demo):
-    report = _year(2049)
+def test_changing_a_reference_to_a_missing_row_is_refused(year_report, demo):
+    report = year_report(2049)
     with transaction(all_units=True) as conn:
         _write(conn, 2049, report, 1)
         entry_id = conn.execute("select id from entry where year = 2049").fetchone()["id"]
@@ -123,8 +103,8 @@ def test_changing_a_reference_to_a_missing_row_is_refused(demo):
         assert row == {"report_id": report["id"], "owner_user_id": owner, "note": "x"}
 
 
-def test_deleting_a_report_deletes_its_entries_and_an_owner_cannot_be_deleted(demo):
-    report = _year(2050)
+def test_deleting_a_report_deletes_its_entries_and_an_owner_cannot_be_deleted(year_report, demo):
+    report = year_report(2050)
     with transaction(all_units=True) as conn:
         owner = _user(conn, "900050")
         idle = _user(conn, "900051")
@@ -144,8 +124,8 @@ def test_deleting_a_report_deletes_its_entries_and_an_owner_cannot_be_deleted(de
         assert _count(conn, 2050) == (0, 0)
 
 
-def test_a_bulk_insert_holds_its_report_against_a_concurrent_delete(demo, pg):
-    report = _year(2051)
+def test_a_bulk_insert_holds_its_report_against_a_concurrent_delete(year_report, demo, pg):
+    report = year_report(2051)
     with transaction(all_units=True) as conn:
         # WHEN an import's transaction has written entries and is still open
         _write(conn, 2051, report, 2)

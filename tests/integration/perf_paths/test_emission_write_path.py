@@ -15,33 +15,13 @@ from decimal import Decimal
 import pytest
 
 from co2calc.db import transaction
-from co2calc.db import years as years_sql
-from co2calc.factors import FactorSet, load_shipped_factor_set
-from co2calc.factorstore import calc_context, store_factor_set
-from co2calc.modules import MODULES
+from co2calc.factorstore import calc_context
 
 UNIT = "ENAC-CLIM-LAB1"
 # kg CO2e = kg emitted × GWP100 (calc/process.py); CO2's GWP100 is 1 by definition
 CO2 = {"gas": "CO2", "kg_emitted": "40"}
 GOLDEN_CO2_KG = Decimal("40")
 PLANE = {"origin": "GVA", "destination": "LHR", "trips": 2, "round_trip": True}
-
-
-def _year(year: int) -> dict:
-    """The year (shipped 2025 factors moved to it) and the unit's report."""
-    shipped = load_shipped_factor_set(2025)
-    with transaction(all_units=True) as conn:
-        years_sql.create_year(conn, year, None, MODULES)
-        store_factor_set(
-            conn,
-            FactorSet.of(f"{year}.t1", year, shipped.gwp_set, shipped.factors),
-            source_name="test",
-        )
-        return conn.execute(
-            "select r.id, r.unit_id, r.year, r.status from report r join org_unit u"
-            " on u.id = r.unit_id where u.code = %s and r.year = %s",
-            (UNIT, year),
-        ).fetchone()
 
 
 def _emissions(conn, entry_ids) -> list[dict]:
@@ -59,10 +39,10 @@ def _create(conn, report, module, submodule, data) -> dict:
     )
 
 
-def test_deleting_entries_and_reports_removes_their_emission_rows(demo):
+def test_deleting_entries_and_reports_removes_their_emission_rows(year_report, demo):
     from co2calc.entries import service
 
-    report = _year(2054)
+    report = year_report(2054)
     with transaction(all_units=True) as conn:
         gas = _create(conn, report, "process-emissions", "gas", CO2)
         plane = _create(conn, report, "travel", "plane", PLANE)
@@ -92,8 +72,8 @@ def test_deleting_entries_and_reports_removes_their_emission_rows(demo):
         )
 
 
-def test_a_rolled_back_delete_keeps_the_emission_rows(demo):
-    report = _year(2055)
+def test_a_rolled_back_delete_keeps_the_emission_rows(year_report, demo):
+    report = year_report(2055)
     with transaction(all_units=True) as conn:
         gas = _create(conn, report, "process-emissions", "gas", CO2)
     with pytest.raises(RuntimeError), transaction(all_units=True) as conn:
@@ -104,13 +84,15 @@ def test_a_rolled_back_delete_keeps_the_emission_rows(demo):
         assert len(_emissions(conn, [gas["id"]])) == 1
 
 
-def test_bulk_path_stores_what_the_row_path_stores_and_recalc_skips_deleted_entries(demo):
+def test_bulk_path_stores_what_the_row_path_stores_and_recalc_skips_deleted_entries(
+    year_report, demo
+):
     from co2calc.calc import validate_entry
     from co2calc.db import ingest as ingest_sql
     from co2calc.db.emissions import EMISSION_COLUMNS, copy_text, write_recomputed
     from co2calc.ingest.bulk import BulkTarget, write_entries
 
-    report = _year(2056)
+    report = year_report(2056)
     unit = report["unit_id"]
     with transaction(all_units=True) as conn:
         row_path = [
