@@ -6,7 +6,9 @@ A missing service fails the run; nothing is skipped. Data lives under
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +121,38 @@ def year_report(demo) -> Callable[..., dict]:
             ).fetchone()
 
     return make
+
+
+@pytest.fixture(scope="session")
+def year_held(pg: str) -> Callable[[int], contextlib.AbstractContextManager[None]]:
+    """``with year_held(year):`` another recalculation runner holds the year's lock (its
+    own connection, in a thread) for the duration of the block."""
+    from co2calc.db import connection
+    from co2calc.db import recalc as sql
+
+    @contextlib.contextmanager
+    def hold(year: int) -> Iterator[None]:
+        ready, release = threading.Event(), threading.Event()
+
+        def holder() -> None:
+            with connection() as conn:
+                with conn.transaction():
+                    assert sql.try_lock_year(conn, year)
+                ready.set()
+                release.wait(30)
+                with conn.transaction():
+                    sql.unlock_year(conn, year)
+
+        t = threading.Thread(target=holder)
+        t.start()
+        assert ready.wait(10)
+        try:
+            yield
+        finally:
+            release.set()
+            t.join()
+
+    return hold
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -248,8 +247,7 @@ def test_a_change_that_is_not_values_only_goes_through_the_engine():
     }
 
 
-def test_scope_survives_coalescing():
-    from co2calc.db import recalc as sql
+def test_scope_survives_coalescing(year_held):
     from co2calc.recalc import request_recalculation
 
     year = COALESCE
@@ -260,40 +258,25 @@ def test_scope_survives_coalescing():
                 "options"
             ]["scope"]
 
-    holder_ready, release = threading.Event(), threading.Event()
-
-    def hold():
-        with connection() as conn:
-            with conn.transaction():
-                assert sql.try_lock_year(conn, year)
-            holder_ready.set()
-            release.wait(30)
-            with conn.transaction():
-                sql.unlock_year(conn, year)
-
-    t = threading.Thread(target=hold)
-    t.start()
-    assert holder_ready.wait(10)
     try:
-        # a factors-only request, then a narrower one: still factors-only
-        first = recalculate(connection, year=year, scope="factors")
-        assert first["status"] == "queued" and scope_of(first["job_id"]) == "factors"
-        narrower = recalculate(connection, year=year, module="travel", scope="factors")
-        assert narrower == {"job_id": first["job_id"], "status": "coalesced"}
-        assert scope_of(first["job_id"]) == "factors"
-        # a narrower request that needs everything recomputed widens the pending job
-        fx = recalculate(connection, year=year, module="purchases", reason="fx")
-        assert fx == {"job_id": first["job_id"], "status": "coalesced"}
-        assert scope_of(first["job_id"]) == "all"
-        # a new wider factors-only job absorbing a pending "all" job is "all"
-        with transaction(all_units=True) as conn:
-            conn.execute("delete from job where kind = 'recalc' and year = %s", (year,))
-            request_recalculation(conn, year=year, module="travel")
-            wide, created = request_recalculation(conn, year=year, scope="factors")
-        assert created and scope_of(wide) == "all"
+        with year_held(year):
+            # a factors-only request, then a narrower one: still factors-only
+            first = recalculate(connection, year=year, scope="factors")
+            assert first["status"] == "queued" and scope_of(first["job_id"]) == "factors"
+            narrower = recalculate(connection, year=year, module="travel", scope="factors")
+            assert narrower == {"job_id": first["job_id"], "status": "coalesced"}
+            assert scope_of(first["job_id"]) == "factors"
+            # a narrower request that needs everything recomputed widens the pending job
+            fx = recalculate(connection, year=year, module="purchases", reason="fx")
+            assert fx == {"job_id": first["job_id"], "status": "coalesced"}
+            assert scope_of(first["job_id"]) == "all"
+            # a new wider factors-only job absorbing a pending "all" job is "all"
+            with transaction(all_units=True) as conn:
+                conn.execute("delete from job where kind = 'recalc' and year = %s", (year,))
+                request_recalculation(conn, year=year, module="travel")
+                wide, created = request_recalculation(conn, year=year, scope="factors")
+            assert created and scope_of(wide) == "all"
     finally:
-        release.set()
-        t.join()
         with transaction(all_units=True) as conn:  # nothing left queued for the year
             conn.execute(
                 "delete from job where kind = 'recalc' and year = %s and status = 'pending'",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 from co2calc.db import connection, transaction
@@ -66,27 +65,12 @@ def test_module_and_unit_slices(seed_year, factor_set_for, emission_rows):
     assert r["entries"] == 2
 
 
-def test_duplicate_requests_coalesce(seed_year):
-    from co2calc.db import recalc as sql
+def test_duplicate_requests_coalesce(seed_year, year_held):
 
     year = YEAR + 2
     seed_year(year)
     # GIVEN another runner holds the year (as a concurrent calculate process would)
-    holder_ready, release = threading.Event(), threading.Event()
-
-    def hold():
-        with connection() as conn:
-            with conn.transaction():
-                assert sql.try_lock_year(conn, year)
-            holder_ready.set()
-            release.wait(30)
-            with conn.transaction():
-                sql.unlock_year(conn, year)
-
-    t = threading.Thread(target=hold)
-    t.start()
-    assert holder_ready.wait(10)
-    try:
+    with year_held(year):
         # WHEN the same slice is requested three times and a narrower slice once
         first = recalculate(connection, year=year, reason="a")
         second = recalculate(connection, year=year, reason="b")
@@ -95,9 +79,6 @@ def test_duplicate_requests_coalesce(seed_year):
         assert first["status"] == "queued"
         assert second == {"job_id": first["job_id"], "status": "coalesced"}
         assert narrower == {"job_id": first["job_id"], "status": "coalesced"}
-    finally:
-        release.set()
-        t.join()
     with transaction(all_units=True) as conn:
         jobs = conn.execute(
             "select id, status from job where kind = 'recalc' and year = %s", (year,)
