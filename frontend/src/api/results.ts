@@ -15,6 +15,7 @@ export type UnitYearResults = ResponseOf<'/api/results/{unit_id}/{year}', 'get'>
 export type SubmoduleAmount = UnitYearResults['by_submodule'][number]
 export type YearChange = ResponseOf<'/api/results/{unit_id}/{year}/change', 'get'>
 export type ChangeLine = YearChange['by_submodule'][number]
+export type ModuleChange = YearChange['by_module'][number]
 export type UnitHistory = ResponseOf<'/api/results/{unit_id}', 'get'>
 export type Trajectory = ResponseOf<'/api/results/{unit_id}/{year}/trajectory', 'get'>
 export type ResultsQuery = QueryOf<'/api/results/{unit_id}/{year}', 'get'>

@@ -25,8 +25,22 @@ const results = {
 }
 const change = {
   unit_id: 7, year: 2100, previous_year: 2099, include_estimates: true, previous_kg: '10000', current_kg: '12345.6', change_kg: '2345.6',
-  change_pct: 23.456, activity_kg: '3000', factor_kg: '-500', headcount_kg: '-154.4', fte_previous: '3', fte_current: '4', by_submodule: [], method: 'lmdi',
+  change_pct: 23.456, activity_kg: '3000', factor_kg: '-500', headcount_kg: '-154.4', fte_previous: '3', fte_current: '4', method: 'Per activity line…',
+  // travel = plane + train; buildings = energy (the server's sums: every level adds up)
+  by_module: [
+    { module: 'buildings', previous_kg: '300', current_kg: '345.6', change_kg: '45.6', activity_kg: '100', factor_kg: '-50', headcount_kg: '-4.4' },
+    { module: 'travel', previous_kg: '9700', current_kg: '12000', change_kg: '2300', activity_kg: '2900', factor_kg: '-450', headcount_kg: '-150' },
+  ],
+  by_submodule: [
+    { module: 'buildings', submodule: 'energy', previous_kg: '300', current_kg: '345.6', change_kg: '45.6', activity_kg: '100', factor_kg: '-50', headcount_kg: '-4.4' },
+    { module: 'travel', submodule: 'plane', previous_kg: '9000', current_kg: '11000', change_kg: '2000', activity_kg: '2600', factor_kg: '-450', headcount_kg: '-150' },
+    { module: 'travel', submodule: 'train', previous_kg: '700', current_kg: '1000', change_kg: '300', activity_kg: '300', factor_kg: '0', headcount_kg: '0' },
+  ],
 }
+const factorSets = [
+  { year: 2100, version: '2100-v2', active: true, row_count: 10, gwp_set: 'AR6', loaded_at: null, source_name: '', shipped: false },
+  { year: 2100, version: '2100-v1', active: false, row_count: 10, gwp_set: 'AR6', loaded_at: null, source_name: '', shipped: false },
+]
 const history = { unit_id: 7, unit_code: 'LAB', include_estimates: true, years: [
   { year: 2099, report_id: 2, report_status: 'signed_off', entries: 5, total: amount(null, '10000', 9000, 11000), estimates_kg: '0', fte: '3', per_fte_t: '3.333', by_scope: {}, by_module: { travel: '10000' } },
   { year: 2100, report_id: 1, report_status: 'signed_off', entries: 3, total: results.total, estimates_kg: '0', fte: '4', per_fte_t: '3.0864', by_scope: {}, by_module: { travel: '12000', buildings: '345.6' } },
@@ -43,6 +57,7 @@ beforeEach(() => {
   vi.stubGlobal('fetch', fetchMock)
   fetchMock.mockImplementation(async (url) => {
     const u = String(url)
+    if (u.startsWith('/api/factors/sets?year=2100')) return ok(factorSets)
     if (u.startsWith('/api/results/7/2100/change')) return ok(change)
     if (u.startsWith('/api/results/7/2100/trajectory')) return ok(trajectory)
     if (u.startsWith('/api/results/7/2100')) return ok(results)
@@ -83,6 +98,58 @@ describe('ResultsPage', () => {
     expect(w.get('[data-test="change-activity"]').text()).toContain('3 t')
     expect(w.get('[data-test="change-factor"]').text()).toContain('-500 kg')
     expect(w.get('[data-test="change-headcount"]').text()).toContain('-154 kg')
+    expect(w.get('[data-test="change-change"]').text()).toBe('2.3 t')
+  })
+
+  it('explains the change per module, each opening onto its submodules, as a table', async () => {
+    const w = await mountPage()
+    const table = w.get('[data-test="change-table"]')
+    expect(table.findAll('thead th').map((h) => h.text())).toEqual([
+      'Module',
+      'Change',
+      'Activity change',
+      'Emission-factor change',
+      'Headcount change',
+    ])
+    expect(w.get('[data-test="change-module-travel"]').text()).toBe('Professional travel2.3 t2.9 t-450 kg-150 kg')
+    expect(w.get('[data-test="change-module-buildings"]').text()).toContain('45.6 kg100 kg-50 kg-4.4 kg')
+    const toggle = w.get('[data-test="change-expand-travel"]')
+    expect(toggle.attributes('aria-expanded')).toBe('false')
+    expect(toggle.attributes('aria-controls')).toBe('change-travel-plane change-travel-train')
+    expect(w.find('[data-test="change-sub-travel/plane"]').exists()).toBe(false)
+    await toggle.trigger('click')
+    expect(toggle.attributes('aria-expanded')).toBe('true')
+    const plane = w.get('[data-test="change-sub-travel/plane"]')
+    expect(plane.attributes('id')).toBe('change-travel-plane')
+    expect(plane.text()).toBe('Plane2 t2.6 t-450 kg-150 kg')
+    expect(w.get('[data-test="change-sub-travel/train"]').text()).toContain('300 kg300 kg0 kg0 kg')
+    // buildings stays closed
+    expect(w.find('[data-test="change-sub-buildings/energy"]').exists()).toBe(false)
+    await toggle.trigger('click')
+    expect(w.find('[data-test="change-sub-travel/plane"]').exists()).toBe(false)
+  })
+
+  it('prints every submodule of the change (the PDF button)', async () => {
+    const print = vi.fn()
+    vi.stubGlobal('print', print)
+    const w = await mountPage()
+    await w.get('[data-test="export-pdf"]').trigger('click')
+    await vi.waitFor(() => expect(print).toHaveBeenCalledOnce())
+    // every submodule of the change is printed, opened or not
+    expect(w.findAll('.change-table__sub')).toHaveLength(3)
+    for (const id of ['chart-scope', 'chart-module', 'chart-submodule', 'top-items', 'chart-years', 'chart-trajectory']) {
+      expect(w.find(`[data-test="${id}"]`).exists()).toBe(true)
+    }
+  })
+
+  it('heads the printed report with the unit, the year and the factor set, and draws the scope split without ECharts', async () => {
+    const w = await mountPage()
+    const heading = w.get('[data-test="print-heading"]').text()
+    expect(heading).toContain('LAB · reporting year 2100 · printed on ')
+    expect(heading).toContain('emission factors: set 2100-v2')
+    expect(w.get('[data-test="chart-scope-bars"]').findAll('.plain-bars__value').map((v) => v.text())).toEqual(['346 kg', '12 t'])
+    expect(w.find('[data-test="chart-scope"] .chart-stub').exists()).toBe(false)
+    expect(w.find('[data-test="chart-module"] .chart-stub').exists()).toBe(true)
   })
 
   it('gives the years and the trajectory as tables, and links the exports with the estimates choice', async () => {

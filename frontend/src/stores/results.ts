@@ -1,7 +1,11 @@
-/** A unit-year's results, its change against the previous year, the unit's years and its trajectory. */
+/**
+ * A unit-year's results, its change against the previous year, the unit's years, its
+ * trajectory, and the version of the emission factors the year is computed with.
+ */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
+import { listFactorSets } from '@/api/admin'
 import { ApiError } from '@/api/errors'
 import {
   getTrajectory,
@@ -19,6 +23,8 @@ export const useResultsStore = defineStore('results', () => {
   const change = ref<YearChange | null>(null)
   const history = ref<UnitHistory | null>(null)
   const trajectory = ref<Trajectory | null>(null)
+  /** The year's active factor set version (null when unknown): shown on the printed report. */
+  const factorVersion = ref<string | null>(null)
   const isLoading = ref(false)
   const error = ref<ApiError | null>(null)
   /** No previous year to compare with (404) or the change could not be computed. */
@@ -49,17 +55,20 @@ export const useResultsStore = defineStore('results', () => {
     trajectoryError.value = null
     const query = { include_estimates: includeEstimates }
     try {
-      const [res, chg, hist, traj] = await Promise.allSettled([
+      const [res, chg, hist, traj, sets] = await Promise.allSettled([
         getUnitYearResults(unitId, year, query, own.signal),
         getYearChange(unitId, year, query, own.signal),
         getUnitHistory(unitId, query, own.signal),
         getTrajectory(unitId, year, query, own.signal),
+        listFactorSets(year, own.signal),
       ])
       if (own.signal.aborted) return
       settle(res, results, error)
       settle(chg, change, changeError)
       settle(hist, history, historyError)
       settle(traj, trajectory, trajectoryError)
+      // Only a caption on the printed report: without it the page shows everything else.
+      factorVersion.value = sets.status === 'fulfilled' ? (sets.value.find((s) => s.active)?.version ?? null) : null
     } finally {
       if (controller === own) {
         isLoading.value = false
@@ -68,5 +77,5 @@ export const useResultsStore = defineStore('results', () => {
     }
   }
 
-  return { results, change, history, trajectory, isLoading, error, changeError, historyError, trajectoryError, load }
+  return { results, change, history, trajectory, factorVersion, isLoading, error, changeError, historyError, trajectoryError, load }
 })

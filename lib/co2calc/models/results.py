@@ -15,6 +15,7 @@ __all__ = [
     "Estimates",
     "ExportQuery",
     "FrozenComparison",
+    "ModuleChange",
     "PerFte",
     "Projection",
     "ResultsQuery",
@@ -153,15 +154,22 @@ class UnitHistory(BaseModel):
     years: list[YearSummary]
 
 
-class ChangeLine(BaseModel):
+class ModuleChange(BaseModel):
+    """One module's change and its effects (sums of its submodules' rounded figures)."""
+
     module: str
-    submodule: str
     previous_kg: Decimal
     current_kg: Decimal
     change_kg: Decimal
     activity_kg: Decimal
     factor_kg: Decimal
     headcount_kg: Decimal
+
+
+class ChangeLine(ModuleChange):
+    """One submodule's change and its effects (activity + factor + headcount = change)."""
+
+    submodule: str
 
 
 class YearChange(BaseModel):
@@ -178,6 +186,7 @@ class YearChange(BaseModel):
     headcount_kg: Decimal
     fte_previous: Decimal
     fte_current: Decimal
+    by_module: list[ModuleChange]
     by_submodule: list[ChangeLine]
     method: str
 

@@ -16,8 +16,10 @@ whole change is activity (minus its headcount share). Without FTE in either
 year the headcount effect is 0. This is a chained Laspeyres split (activity at
 old intensity first, then the intensity change on the new activity); the
 headcount part splits the activity effect into "more people" and "more
-activity per person". Amounts are rounded to grams with the residual kept in
-the activity effect, so the three effects always sum exactly to the change.
+activity per person". Amounts are summed per submodule and rounded to grams
+there, with the residual kept in the activity effect, so the three effects
+always sum exactly to the change; the per-module and overall figures are sums
+of the rounded submodule figures, so they add up exactly too.
 """
 
 from __future__ import annotations
@@ -60,46 +62,50 @@ def decompose(
     fte_previous: Decimal,
     fte_current: Decimal,
 ) -> dict[str, Any]:
-    """Total change and its activity / factor / headcount effects, overall and per submodule."""
+    """Total change and its activity / factor / headcount effects, overall, per module and per
+    submodule. Each submodule's amounts are rounded to grams once; the module and overall
+    figures are sums of those, so every level adds up exactly (effects to the change,
+    submodules to their module, modules to the total)."""
     old, new = _lines(previous), _lines(current)
     scale = fte_current / fte_previous - 1 if fte_previous > 0 and fte_current > 0 else Decimal(0)
     subs: dict[tuple[str, str], dict[str, Decimal]] = {}
     for k in sorted(set(old) | set(new)):
         e0, q0 = old.get(k, (Decimal(0), Decimal(0)))
         e1, q1 = new.get(k, (Decimal(0), Decimal(0)))
-        change = e1 - e0
         factor = q1 * (e1 / q1 - e0 / q0) if q0 > 0 and q1 > 0 else Decimal(0)
         head = scale * e0
         s = subs.setdefault(
             k[:2],
-            {n: Decimal(0) for n in ("previous", "current", "factor", "headcount", "change")},
+            {n: Decimal(0) for n in ("previous", "current", "factor", "headcount")},
         )
         s["previous"] += e0
         s["current"] += e1
-        s["change"] += change
         s["factor"] += factor
         s["headcount"] += head
-    by_sub = []
-    tot = {
-        n: Decimal(0) for n in ("previous", "current", "change", "activity", "factor", "headcount")
-    }
+    names = ("previous", "current", "change", "activity", "factor", "headcount")
+    by_sub: list[dict[str, Any]] = []
+    by_mod: dict[str, dict[str, Any]] = {}
+    tot = dict.fromkeys(names, Decimal(0))
     for (module, submodule), s in sorted(subs.items()):
-        change = s["change"].quantize(_G)
+        previous, current = s["previous"].quantize(_G), s["current"].quantize(_G)
+        change = current - previous
         factor = s["factor"].quantize(_G)
         head = s["headcount"].quantize(_G)
         item = {
             "module": module,
             "submodule": submodule,
-            "previous_kg": s["previous"].quantize(_G),
-            "current_kg": s["current"].quantize(_G),
+            "previous_kg": previous,
+            "current_kg": current,
             "change_kg": change,
             "activity_kg": change - factor - head,
             "factor_kg": factor,
             "headcount_kg": head,
         }
         by_sub.append(item)
-        for n in tot:
+        mod = by_mod.setdefault(module, {"module": module} | {f"{n}_kg": Decimal(0) for n in names})
+        for n in names:
             tot[n] += item[f"{n}_kg"]
+            mod[f"{n}_kg"] += item[f"{n}_kg"]
     return {
         "previous_kg": tot["previous"],
         "current_kg": tot["current"],
@@ -110,6 +116,7 @@ def decompose(
         "headcount_kg": tot["headcount"],
         "fte_previous": fte_previous,
         "fte_current": fte_current,
+        "by_module": list(by_mod.values()),
         "by_submodule": by_sub,
         "method": METHOD,
     }
