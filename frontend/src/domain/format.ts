@@ -4,8 +4,19 @@
  * of emissions.
  */
 
+/** Formatters are costly to build (locale data lookup): one per locale and options, reused. */
+const formatters = new Map<string, Intl.NumberFormat>()
+function cached(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  let f = formatters.get(key)
+  if (f === undefined) {
+    f = make()
+    formatters.set(key, f)
+  }
+  return f
+}
+
 const nf = (locale: string, digits: number) =>
-  new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 })
+  cached(`${locale}|${digits}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }))
 
 export function toNumber(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined || value === '') return null
@@ -29,11 +40,13 @@ export function formatNumber(value: string | number | null | undefined, locale: 
 /** A share in [0, 1] as a percentage ("37 %"). */
 export function formatShare(value: number | null | undefined, locale: string, signed = false): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—'
-  return new Intl.NumberFormat(locale, {
-    style: 'percent',
-    maximumFractionDigits: 1,
-    ...(signed ? { signDisplay: 'exceptZero' as const } : {}),
-  }).format(value)
+  const make = () =>
+    new Intl.NumberFormat(locale, {
+      style: 'percent',
+      maximumFractionDigits: 1,
+      ...(signed ? { signDisplay: 'exceptZero' as const } : {}),
+    })
+  return cached(`${locale}|%|${signed}`, make).format(value)
 }
 
 export function formatDate(iso: string | null | undefined, locale: string): string {
