@@ -172,7 +172,8 @@ def build_openapi() -> dict[str, Any]:
             "version": "1",
             "description": "Carbon-footprint inventories of research units. Errors are "
             "application/problem+json (RFC 9457). State-changing requests need the "
-            "session's CSRF token in the X-CSRF-Token header.",
+            "session's CSRF token in the X-CSRF-Token header. Text values (bodies and query"
+            " parameters) may not contain NUL characters (U+0000): 422, type string_nul.",
         },
         "servers": [{"url": "/"}],
         "paths": dict(sorted(paths.items())),
