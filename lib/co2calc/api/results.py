@@ -203,18 +203,18 @@ def year_change(ctx: RequestContext, unit_id: int, year: int, *, query: ResultsQ
 
     with _unit(ctx, unit_id) as (conn, _unit_row):
         reports = sql.unit_reports(conn, unit_id)
-        _report(reports, year)
-        earlier = [r["year"] for r in reports if r["year"] < year and r["entries"]]
+        current = _report(reports, year)
+        earlier = [r for r in reports if r["year"] < year and r["entries"]]
         if not earlier:
             raise NotFound(f"No earlier year with data to compare {year} with.")
-        prev = earlier[-1]
+        previous = earlier[-1]
+        prev = previous["year"]
         rows = _rows_by_year(conn, unit_id, [prev, year], query.include_estimates)
-        ftes = sql.fte_by_year(conn, unit_id, [prev, year])
     body = change.decompose(
         rows[prev],
         rows[year],
-        fte_previous=ftes.get(prev, Decimal(0)),
-        fte_current=ftes.get(year, Decimal(0)),
+        fte_previous=previous["fte"],
+        fte_current=current["fte"],
     )
     return YearChange.model_validate(
         body

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -11,7 +10,6 @@ if TYPE_CHECKING:
 __all__ = [
     "emission_groups",
     "entries_for_export",
-    "fte_by_year",
     "objectives",
     "top_entries",
     "unit",
@@ -68,17 +66,6 @@ def emission_groups(conn: Connection, unit_id: int, years: list[int]) -> list[di
         " quantity_unit, estimate",
         (unit_id, years),
     ).fetchall()
-
-
-def fte_by_year(conn: Connection, unit_id: int, years: list[int]) -> dict[int, Decimal]:
-    """Members' FTE + students' FTE per year (headcount entries)."""
-    rows = conn.execute(
-        "select year, coalesce(sum((data ->> 'fte')::numeric), 0) as fte from entry"
-        " where unit_id = %s and year = any(%s) and module = 'headcount'"
-        " and submodule in ('members', 'students') group by year",
-        (unit_id, years),
-    ).fetchall()
-    return {r["year"]: r["fte"] for r in rows}
 
 
 def top_entries(
