@@ -7,7 +7,7 @@ independent, lognormal 95 % interval (see :mod:`co2calc.calc.uncertainty`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from math import sqrt
@@ -22,7 +22,6 @@ __all__ = [
     "PER_PERSON_REFERENCE_T",
     "CarFactor",
     "entry_label",
-    "fte_total",
     "group_row",
     "interval_out",
     "results_body",
@@ -74,11 +73,6 @@ def group_row(g: Mapping[str, Any]) -> EmissionRow:
         u_f,
         bool(g["estimate"]),
     )
-
-
-def fte_total(headcount_data: Iterable[Mapping[str, Any]]) -> Decimal:
-    """Members' FTE plus the students' FTE, from headcount entries' data."""
-    return sum((Decimal(str(d.get("fte") or 0)) for d in headcount_data), Decimal(0))
 
 
 _LABEL_KEYS = ("name", "item", "label", "description", "facility", "provider", "gas", "fuel")
