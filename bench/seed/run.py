@@ -135,6 +135,7 @@ def _prepare(units: int, years: list[int]) -> tuple[dict[int, str], dict[int, di
     from co2calc.db import factors as factors_sql
     from co2calc.db import ingest as ingest_sql
     from co2calc.db import transaction
+    from co2calc.db import units as units_sql
     from co2calc.db import years as years_sql
     from co2calc.dev.seed import FACILITIES, ROOMS
     from co2calc.directory import sync
@@ -165,7 +166,7 @@ def _prepare(units: int, years: list[int]) -> tuple[dict[int, str], dict[int, di
                 )
             factors_sql.upsert_facilities(conn, year, FACILITIES)
         factors_sql.upsert_rooms(conn, ROOMS)
-        codes = {code: uid for code, uid in ingest_sql.unit_ids_by_code(conn).items()}
+        codes = units_sql.unit_ids_by_code(conn)
         reports = {year: ingest_sql.reports_of_year(conn, year) for year in years}
     by_id = {uid: code for code, uid in codes.items()}
     unit_ids = sorted(set.intersection(*(set(reports[y]) for y in years)))

@@ -29,6 +29,7 @@ from co2calc import audit, wiring
 from co2calc.auth.policy import Action, Principal, can
 from co2calc.db import factors as sql
 from co2calc.db import transaction
+from co2calc.db import units as units_sql
 from co2calc.db import years as years_sql
 from co2calc.events import publish
 from co2calc.http import Api, RequestContext, Router
@@ -727,7 +728,7 @@ def _resolve_units(
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Unit ids of the facilities and footprints taken from unit reports; (computed, problems)."""
     codes = sorted({f.first.unit_code for f in found if f.first.unit_code})
-    ids = sql.unit_ids_by_code(conn, codes)
+    ids = units_sql.unit_ids_by_code(conn, codes)
     wanted = sorted(
         {ids[c] for f in found if f.footprint_kg is None and (c := f.first.unit_code) in ids}
     )

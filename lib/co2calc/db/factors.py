@@ -18,7 +18,6 @@ __all__ = [
     "stored_fx",
     "stored_hicp",
     "unit_footprints",
-    "unit_ids_by_code",
     "upsert_facilities",
     "upsert_rooms",
 ]
@@ -225,16 +224,6 @@ def upsert_facilities(conn: Connection, year: int, rows: list[dict[str, Any]]) -
     ).fetchall()
     inserted = sum(1 for f in flags if f["inserted"])
     return inserted, len(flags) - inserted
-
-
-def unit_ids_by_code(conn: Connection, codes: list[str]) -> dict[str, int]:
-    """Ids of the org units with these codes (unknown codes are absent)."""
-    if not codes:
-        return {}
-    rows = conn.execute(
-        "select code, id from org_unit where code = any(%s::text[])", (codes,)
-    ).fetchall()
-    return {r["code"]: r["id"] for r in rows}
 
 
 def unit_footprints(

@@ -25,7 +25,6 @@ __all__ = [
     "mark_modules_started",
     "reports_of_year",
     "seeded_counts",
-    "unit_ids_by_code",
     "users_by_person_id",
 ]
 
@@ -47,10 +46,6 @@ ENTRY_COPY_COLUMNS = (
     "created_by",
     "updated_by",
 )
-
-
-def unit_ids_by_code(conn: Connection) -> dict[str, int]:
-    return {r["code"]: r["id"] for r in conn.execute("select id, code from org_unit").fetchall()}
 
 
 def users_by_person_id(conn: Connection, person_ids: Sequence[str]) -> dict[str, int]:

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from psycopg import Connection
 
-__all__ = ["get_unit", "list_units", "unit_ancestors", "unit_managers", "upsert_unit"]
+__all__ = [
+    "get_unit",
+    "list_units",
+    "unit_ancestors",
+    "unit_ids_by_code",
+    "unit_managers",
+    "upsert_unit",
+]
 
 _COLUMNS = "id, code, name_en, name_fr, name_de, kind, parent_id, level, path, active"
 _SORTABLE = {"code", "name_en", "level", "kind", "id"}
@@ -174,3 +181,14 @@ def upsert_unit(
             (path, old, path, old, path, old, old + "%", unit_id),
         )
     return unit_id
+
+
+def unit_ids_by_code(conn: Connection, codes: Iterable[str] | None = None) -> dict[str, int]:
+    """Org unit ids by code: of ``codes`` (unknown codes are absent), or of every unit."""
+    if codes is None:
+        rows = conn.execute("select code, id from org_unit").fetchall()
+    else:
+        rows = conn.execute(
+            "select code, id from org_unit where code = any(%s::text[])", (list(codes),)
+        ).fetchall()
+    return {r["code"]: r["id"] for r in rows}

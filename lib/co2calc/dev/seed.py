@@ -274,6 +274,7 @@ def seed_demo(issuer: str | None = None, *, sync_directory: bool = True) -> dict
     from co2calc.db import entries as entries_sql
     from co2calc.db import factors as factors_sql
     from co2calc.db import reports as reports_sql
+    from co2calc.db import units as units_sql
     from co2calc.entries import service
 
     report = run_directory_sync() if sync_directory else None
@@ -288,7 +289,7 @@ def seed_demo(issuer: str | None = None, *, sync_directory: bool = True) -> dict
         factors_sql.upsert_rooms(conn, ROOMS)
         for year in years:
             factors_sql.upsert_facilities(conn, year, FACILITIES)
-        unit_ids = factors_sql.unit_ids_by_code(conn, list(DEMO_UNITS))
+        unit_ids = units_sql.unit_ids_by_code(conn, DEMO_UNITS)
     by_unit = {u.unit: u for u in DEMO_USERS if u.unit}
     for code, size in DEMO_UNITS.items():
         people = [u.person_id for u in DEMO_USERS if u.unit == code]

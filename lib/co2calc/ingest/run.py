@@ -293,6 +293,7 @@ def _import(
     from co2calc.db import ingest as isql
     from co2calc.db import jobs as jsql
     from co2calc.db import transaction
+    from co2calc.db import units as units_sql
     from co2calc.ingest.columns import check_header, layout
     from co2calc.ingest.read import open_rows
     from co2calc.ingest.rows import RowValidator
@@ -322,7 +323,7 @@ def _import(
     progress("validating")
     with transaction(all_units=True) as conn:
         reports = isql.reports_of_year(conn, year)
-        units = isql.unit_ids_by_code(conn) if institution else {}
+        units = units_sql.unit_ids_by_code(conn) if institution else {}
         if not institution:
             report = reports.get(job["unit_id"])
             if report is None:
