@@ -187,13 +187,34 @@ def _proc_cpu(pid: int) -> tuple[int, float]:
     return int(fields[1]), ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _workers_cpu() -> float:
+    """CPU seconds of this process's live descendants but SeaweedFS: the ingest
+    function's chunk workers and their fork server."""
+    parent, cpu = {}, {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            parent[int(d.name)], cpu[int(d.name)] = _proc_cpu(int(d.name))
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parent.items():
+        children.setdefault(ppid, []).append(pid)
+    skip = {_S3_PROC.pid} if _S3_PROC is not None else set()
+    total, todo = 0.0, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        if pid not in skip:
+            total += cpu[pid]
+            todo.extend(children.get(pid, []))
+    return total
+
+
 def _cpu() -> dict[str, float]:
-    """CPU seconds used so far by this process (gateway, functions, bus, importer),
+    """CPU seconds used so far by this process (gateway, functions, bus, importer and
+    its chunk workers),
     the PostgreSQL cluster (its background processes and the live backends of this
     database — not those of other databases on the cluster) and SeaweedFS: unlike
     wall time, hardly changed by other work on a shared machine."""
     t = os.times()
-    out = {"python": t.user + t.system, "postgres": 0.0, "s3": 0.0}
+    out = {"python": t.user + t.system + _workers_cpu(), "postgres": 0.0, "s3": 0.0}
     if _PG_DATADIR is not None:
         try:
             master = int((_PG_DATADIR / "postmaster.pid").read_text().split()[0])

@@ -7,7 +7,10 @@ errors propagate so the Broker redelivers.
 
 import functions_framework
 
+from co2calc.ingest import chunks
 from co2calc.ingest.handler import handle_cloudevent
+
+chunks.warm()  # the chunk workers start with the function, not with its first import
 
 
 @functions_framework.cloud_event

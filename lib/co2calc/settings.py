@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(default=200_000, ge=1)  # data rows per file
     import_lease_minutes: float = Field(default=15, gt=0)  # in-progress deadline
     import_batch_rows: int = Field(default=5_000, ge=1)  # rows per COPY batch
+    import_workers: int = Field(default=2, ge=0, le=64)  # chunk worker processes; 0 = a thread
     import_max_reported_errors: int = Field(default=10_000, ge=1)  # lines in errors.csv
     s3_proxy_prefix: str = "/s3"  # same-origin path of the object store for browsers
 

@@ -4,7 +4,8 @@
     read      streaming rows of CSV (encodings, separators) and XLSX files
     rows      one row → a validated entry or its errors (decimal comma, formula injection)
     templates CSV/XLSX templates whose columns are exactly what the importer reads
-    run       one import end to end: claim, download, validate, compute, COPY, progress
+    run       one import end to end: claim, download, parse, write (COPY), progress
+    chunks    validation + engine + COPY formatting of a chunk of rows, in worker processes
     errors    why an import stops (deterministic input errors vs. retryable failures)
 
 Heavy modules are imported by their users, not here (cold starts stay small).

@@ -40,6 +40,9 @@ class RowError(tuple):
     def __new__(cls, row: int, column: str, value: str, message: str) -> RowError:
         return super().__new__(cls, (row, column, value, message))
 
+    def __getnewargs__(self) -> tuple[int, str, str, str]:  # pickled by the chunk workers
+        return tuple(self)  # type: ignore[return-value]
+
     row = property(lambda self: self[0])
     column = property(lambda self: self[1])
     value = property(lambda self: self[2])

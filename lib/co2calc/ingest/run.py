@@ -21,7 +21,7 @@ import io
 import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,6 @@ from co2calc.ingest.errors import (
 from co2calc.obs import log_event
 
 __all__ = ["ImportOutcome", "ingest_object"]
-
-OWNER_FIELD = "traveller_id"  # travel rows belong to the traveller's user, when known
 
 
 @dataclass
@@ -186,100 +184,24 @@ def _error_report(job: dict[str, Any], errors: list[RowError], client: Any) -> s
     return key
 
 
-class _Writer:
-    """Batches of validated rows → computed (this thread) → COPY (a writer thread).
+def _write_batch(conn, rows: Any) -> None:
+    """COPY one computed chunk in the import's transaction (a test seam too)."""
+    from co2calc.ingest.bulk import write_rows
 
-    The writer thread alone uses ``conn`` (the import's one write transaction) while
-    this thread validates and computes the next batch, so Python CPU time and the
-    database's insert time overlap. Entry ids and owners come from short separate
-    transactions (sequence values are not transactional). :meth:`close` waits for
-    the writer and re-raises its error; nothing is committed before the caller's
-    transaction ends.
-    """
+    write_rows(conn, rows)
 
-    def __init__(self, conn, job: dict[str, Any], reports: dict[int, dict[str, Any]]) -> None:
-        import queue
-        import threading
 
-        from co2calc.factorstore import calc_context
-        from co2calc.ingest.bulk import BulkTarget
+@dataclass
+class _Load:
+    """What the import wrote so far (all inside its one transaction)."""
 
-        self.conn = conn
-        self.job = job
-        self.reports = reports
-        self.target = BulkTarget(
-            job["year"],
-            job["module"],
-            job["submodule"],
-            source="import",
-            import_job=job["id"],
-            actor=job["created_by"],
-        )
-        self.ctx = calc_context(conn, job["year"])
-        self.batch: list[tuple[Any, int]] = []  # (entry, unit id)
-        self.batches = 0
-        self.written = 0
-        self.touched: set[int] = set()
-        self.timings = {"compute_s": 0.0, "copy_s": 0.0}
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._write_loop, name="ingest-writer", daemon=True)
-        self._thread.start()
-
-    def add(self, entry: Any, unit_id: int) -> None:
-        self.batch.append((entry, unit_id))
-
-    def _write_loop(self) -> None:
-        from co2calc.ingest.bulk import write_rows
-
-        while (item := self._queue.get()) is not None:
-            if self._error is not None:
-                continue  # drain after a failure
-            try:
-                t0 = time.perf_counter()
-                write_rows(self.conn, item)
-                self.timings["copy_s"] += time.perf_counter() - t0
-            except BaseException as exc:
-                self._error = exc
-
-    def _check(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def close(self) -> None:
-        """Wait for every queued batch to be written; re-raise a writer error."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        self._check()
-
-    def flush(self) -> None:
-        self._check()
-        if not self.batch:
-            return
-        from co2calc.db import ingest as sql
-        from co2calc.db import transaction
-        from co2calc.ingest.bulk import build_rows
-
-        t0 = time.perf_counter()
-        owners: dict[str, int] = {}
-        people = {getattr(e, OWNER_FIELD, None) for e, _ in self.batch} - {None}
-        with transaction(all_units=True) as conn:
-            if people:
-                owners = sql.users_by_person_id(conn, sorted(people))
-            ids = sql.allocate_entry_ids(conn, len(self.batch))
-            items = [
-                (entry, unit_id, owners.get(getattr(entry, OWNER_FIELD, None) or ""))
-                for entry, unit_id in self.batch
-            ]
-            # computed and formatted as COPY text here: the writer thread only sends bytes
-            rows = build_rows(conn, self.target, items, ids, self.reports, self.ctx)
-        self.touched |= rows.report_ids
-        self.timings["compute_s"] += time.perf_counter() - t0
-        self._queue.put(rows)
-        self.written += len(self.batch)
-        self.batch = []
-        self.batches += 1
+    writing: bool = True  # False once a row failed (all-or-nothing): only validate
+    batches: int = 0
+    written: int = 0
+    touched: set[int] = field(default_factory=set)  # report ids
+    timings: dict[str, float] = field(
+        default_factory=lambda: {"validate_s": 0.0, "compute_s": 0.0, "copy_s": 0.0}
+    )
 
 
 def _import(
@@ -294,19 +216,18 @@ def _import(
     from co2calc.db import jobs as jsql
     from co2calc.db import transaction
     from co2calc.db import units as units_sql
+    from co2calc.db.factorstore import reference_stamp
+    from co2calc.ingest.chunks import ChunkSpec
     from co2calc.ingest.columns import check_header, layout
     from co2calc.ingest.read import open_rows
-    from co2calc.ingest.rows import RowValidator
 
     module, submodule, year = job["module"], job["submodule"], job["year"]
     options = job["options"] or {}
-    valid_rows_only = bool(options.get("valid_rows_only"))
     replace = options.get("mode") == "replace"
     institution = job["unit_id"] is None
     lay = layout(module, submodule, institution)
     rows = open_rows(path, ext)
     header = check_header(rows.header, lay)
-    validator = RowValidator(module, submodule, lay, header)
 
     def progress(phase: str) -> None:
         with transaction(all_units=True) as pconn:
@@ -323,37 +244,36 @@ def _import(
     progress("validating")
     with transaction(all_units=True) as conn:
         reports = isql.reports_of_year(conn, year)
-        units = units_sql.unit_ids_by_code(conn) if institution else {}
         if not institution:
             report = reports.get(job["unit_id"])
             if report is None:
                 raise NotImportable(f"The unit has no report for {year}: create the year first.")
             if report["status"] == "signed_off":
                 raise NotImportable(f"The {year} report is signed off; it cannot change.")
+            reports = {job["unit_id"]: report}
+        spec = ChunkSpec(
+            job_id=job["id"],
+            year=year,
+            module=module,
+            submodule=submodule,
+            unit_id=job["unit_id"],
+            header=tuple(header),
+            actor=job["created_by"],
+            stamp=reference_stamp(conn, year),
+            reports={u: (r["id"], r["status"]) for u, r in reports.items()},
+            units=units_sql.unit_ids_by_code(conn) if institution else {},
+            valid_rows_only=bool(options.get("valid_rows_only")),
+            max_errors=settings.import_max_reported_errors,
+        )
         if replace:
             isql.delete_previous_import(
                 conn, year=year, module=module, submodule=submodule, unit_id=job["unit_id"]
             )
-        writer = _Writer(conn, job, reports)
-        try:
-            _rows_loop(
-                job,
-                rows,
-                validator,
-                writer,
-                counts,
-                settings,
-                after_batch,
-                progress,
-                reports,
-                units,
-                valid_rows_only,
-            )
-        finally:
-            writer.close()  # the writer thread is done with conn before commit/rollback
-        counts.written = writer.written
-        if writer.touched:
-            isql.mark_modules_started(conn, sorted(writer.touched), module)
+        load = _Load()
+        _rows_loop(conn, spec, rows.rows, load, counts, settings, after_batch, progress)
+        counts.written = load.written
+        if load.touched:
+            isql.mark_modules_started(conn, sorted(load.touched), module)
         t_commit = time.perf_counter()
         report_key = _error_report(job, counts.errors, None) if counts.errors else None
         jsql.finish_succeeded(
@@ -366,71 +286,99 @@ def _import(
             error_report_key=report_key,
         )
     counts.timings = {
-        **{k: round(v, 3) for k, v in writer.timings.items()},
+        **{k: round(v, 3) for k, v in load.timings.items()},
         "commit_s": round(time.perf_counter() - t_commit, 3),
     }
 
 
-def _rows_loop(
-    job,
-    rows,
-    validator,
-    writer,
-    counts,
-    settings,
-    after_batch,
-    progress,
-    reports,
-    units,
-    valid_rows_only,
-) -> None:
-    """Validate every row; hand valid ones to the writer (unless a row failed)."""
-    year = job["year"]
-    institution = job["unit_id"] is None
-    max_errors = settings.import_max_reported_errors
-    last_progress = time.monotonic()
-    writing = True
-    for line, cells in rows.rows:
+def _chunks(lines: Iterator[tuple[int, list[str]]], size: int, counts: _Counts, limit: int):
+    """Lists of ``size`` parsed rows; refuses a file of more than ``limit`` data rows."""
+    chunk: list[tuple[int, list[str]]] = []
+    for item in lines:
         counts.read += 1
-        if counts.read > settings.import_max_rows:
+        if counts.read > limit:
             raise TooManyRows(
-                f"The file has more than {settings.import_max_rows:,} data rows:"
-                " split it into several files."
+                f"The file has more than {limit:,} data rows: split it into several files."
             )
-        entry, unit_code, errors = validator.validate(line, cells)
-        unit_id = job["unit_id"]
-        if not errors and institution:
-            unit_id = units.get(unit_code or "")
-            rep = reports.get(unit_id) if unit_id else None
-            if unit_id is None:
-                errors = [RowError(line, "unit", unit_code or "", "unknown unit code")]
-            elif rep is None or rep["status"] == "signed_off":
-                why = "no report" if rep is None else "report signed off"
-                errors = [RowError(line, "unit", unit_code or "", f"{why} for {year}")]
-        if errors:
-            counts.rejected += 1
-            counts.error_count += len(errors)
-            if len(counts.errors) < max_errors:
-                counts.errors.extend(errors[: max_errors - len(counts.errors)])
-            if not valid_rows_only:
-                writing = False  # keep validating to report every problem
-                writer.batch = []
-            continue
-        counts.valid += 1
-        if writing:
-            writer.add(entry, unit_id)
-            if len(writer.batch) >= settings.import_batch_rows:
-                writer.flush()
-                if after_batch is not None:
-                    after_batch(writer.batches)
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _rows_loop(
+    conn,
+    spec: Any,
+    lines: Iterator[tuple[int, list[str]]],
+    load: _Load,
+    counts: _Counts,
+    settings: Any,
+    after_batch: Callable[[int], None] | None,
+    progress: Callable[[str], None],
+) -> None:
+    """Parse here, validate and compute in the chunk workers, write here, in file order.
+
+    Up to workers + 1 chunks are in flight, so the workers compute the next chunks
+    while this thread writes one. A failed row stops the writing (all-or-nothing,
+    unless valid rows only) but not the validation, to report every problem.
+    """
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    from co2calc.db import ingest as isql
+    from co2calc.ingest import chunks
+
+    ex = chunks.executor()
+    depth = max(2, settings.import_workers + 1)
+    pending: deque = deque()
+    last_progress = time.monotonic()
+
+    def take(result: chunks.ChunkResult) -> None:
+        nonlocal last_progress
+        counts.valid += result.valid
+        counts.rejected += result.rejected
+        counts.error_count += result.error_count
+        room = settings.import_max_reported_errors - len(counts.errors)
+        if room > 0:
+            counts.errors.extend(result.errors[:room])
+        for k, v in result.seconds.items():
+            load.timings[k] += v
+        if result.rejected and not spec.valid_rows_only:
+            load.writing = False  # keep validating to report every problem
+        if load.writing and result.rows is not None:
+            t0 = time.perf_counter()
+            _write_batch(conn, result.rows)
+            load.timings["copy_s"] += time.perf_counter() - t0
+            load.written += result.rows.n_entries
+            load.touched |= result.rows.report_ids
+            load.batches += 1
+            if after_batch is not None:
+                after_batch(load.batches)
         if time.monotonic() - last_progress > 1.0:
-            progress("validating" if not writing else "writing")
+            progress("writing" if load.writing else "validating")
             last_progress = time.monotonic()
+
+    try:
+        for chunk in _chunks(lines, settings.import_batch_rows, counts, settings.import_max_rows):
+            ids = isql.allocate_entry_ids(conn, len(chunk))  # in file order
+            pending.append(ex.submit(chunks.build_chunk, spec, chunk, ids))
+            while len(pending) >= depth:
+                take(pending.popleft().result())
+        while pending:
+            take(pending.popleft().result())
+    except BrokenProcessPool:
+        chunks.reset_executor(ex)  # a worker died: the next import starts a new pool
+        raise
+    finally:
+        for f in pending:
+            f.cancel()
     if counts.read == 0:
         from co2calc.ingest.errors import UnreadableFile
 
         raise UnreadableFile("The file has a header but no data rows.")
-    if counts.rejected and not valid_rows_only:
+    if counts.rejected and not spec.valid_rows_only:
         first = counts.errors[0]
         raise InvalidRows(
             f"{counts.rejected} of {counts.read} rows are invalid ({counts.error_count}"
@@ -438,6 +386,3 @@ def _rows_loop(
             " Nothing was imported: see the error report.",
             errors=counts.errors,
         )
-    writer.flush()
-    if after_batch is not None:
-        after_batch(writer.batches)

@@ -144,15 +144,18 @@ def test_a_crash_mid_file_leaves_nothing_and_a_retry_completes(
 
     monkeypatch.setenv("CO2CALC_IMPORT_BATCH_ROWS", "100")
     import_settings.cache_clear()
-    real_flush = run._Writer.flush
+    real_write = run._write_batch
+    written = 0
 
-    def crashing_flush(self):
-        real_flush(self)
-        if self.batches >= 3:
+    def crashing_write(conn, rows):
+        nonlocal written
+        real_write(conn, rows)
+        written += 1
+        if written % 3 == 0:
             raise RuntimeError("killed mid-file")
 
     # GIVEN every delivery dies after 3 batches were written (inside the transaction)
-    monkeypatch.setattr(run._Writer, "flush", crashing_flush)
+    monkeypatch.setattr(run, "_write_batch", crashing_write)
     content = b"origin,destination\n" + b"GVA,LHR\n" * 1000
     r = upload.principal.grant(
         year=YEAR,
@@ -190,7 +193,7 @@ def test_a_crash_mid_file_leaves_nothing_and_a_retry_completes(
     stack.bus.dead_letters.clear()
 
     # WHEN the store notifies again after the fault is gone
-    monkeypatch.setattr(run._Writer, "flush", real_flush)
+    monkeypatch.setattr(run, "_write_batch", real_write)
     head = boto3.client("s3", **stack.s3).head_object(
         Bucket="co2calc-uploads", Key=job["object_key"]
     )

@@ -1,0 +1,172 @@
+"""The importer's chunk workers (``CO2CALC_IMPORT_WORKERS``): worker processes and the
+one-thread mode write the same entries, row errors cross the process boundary in file
+order, and an import whose worker process died is retried with a new pool.
+
+Files go through the whole path (presigned POST → webhook → s3-notify → bus → ingest).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from co2calc.demo import DEMO_USERS
+
+PRINCIPAL = DEMO_USERS[1].person_id
+MEMBERS = (DEMO_USERS[2].person_id, DEMO_USERS[3].person_id)
+YEAR = 2057
+LAB = "ENAC-CLIM-LAB1"
+AIRPORTS = ("GVA", "LHR", "CDG", "ZRH", "JFK", "FRA", "AMS")
+
+
+def _entries(job_id: str) -> list[tuple]:
+    from co2calc.db import transaction
+
+    with transaction(all_units=True) as conn:
+        rows = conn.execute(
+            "select e.data->>'origin' as origin, e.kg_co2e, e.flag_reason, e.owner_user_id,"
+            " array_agg((m.kg_co2e, m.factor_id, m.uncertainty)::text order by m.leaf) as rows"
+            " from entry e left join emission m on m.entry_id = e.id"
+            " where e.import_job = %s group by e.id order by e.id",
+            (job_id,),
+        ).fetchall()
+    return [tuple(r.values()) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def upload(make_year, stack, as_person, unit_ids):
+    make_year(YEAR)
+    principal = as_person(PRINCIPAL)
+    for person in MEMBERS:
+        as_person(person)  # signed in once: they have a user, who owns their flights
+
+    def run(content: bytes, **options):
+        r = principal.grant(
+            year=YEAR,
+            unit_id=unit_ids[LAB],
+            module="travel",
+            submodule="plane",
+            filename="f.csv",
+            content_type="text/csv",
+            **options,
+        )
+        assert r.status_code == 201, r.text
+        grant = r.json()
+        sent = principal.send(grant, content, "f.csv")
+        assert sent.status_code in (200, 204), sent.text
+        return principal.wait(grant["job"]["id"], stack.bus)
+
+    run.principal = principal
+    return run
+
+
+def _file(n: int, bad: set[int]) -> bytes:
+    """``n`` flights, one per line; the lines in ``bad`` (1 = first data line) have
+    a negative number of trips."""
+    lines = ["origin;destination;trips;traveller_id"]
+    for i in range(1, n + 1):
+        trips = -1 if i in bad else 1 + i % 3
+        origin, dest = AIRPORTS[i % 7], AIRPORTS[(i // 7 + i % 7 + 1) % 7]
+        if origin == dest:
+            dest = "BCN"
+        who = (*MEMBERS, "")[i % 3]  # known people own their flights
+        lines.append(f"{origin};{dest};{trips};{who}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_worker_processes_and_one_thread_write_the_same_rows(upload, monkeypatch):
+    from co2calc.ingest.settings import import_settings
+
+    # GIVEN small chunks, so that a 1,000-line file is 10 chunks spread over the workers
+    monkeypatch.setenv("CO2CALC_IMPORT_BATCH_ROWS", "100")
+    content = _file(1000, bad={150, 151, 777})
+    jobs = {}
+    for workers in ("2", "0"):
+        monkeypatch.setenv("CO2CALC_IMPORT_WORKERS", workers)
+        import_settings.cache_clear()
+        # WHEN the same file is imported (valid rows only) by processes, then by a thread
+        jobs[workers] = upload(content, valid_rows_only=True)
+    import_settings.cache_clear()
+    for job in jobs.values():
+        assert job["status"] == "succeeded", job
+        assert (job["rows_read"], job["rows_valid"], job["rows_rejected"]) == (1000, 997, 3)
+    # THEN both wrote the same entries and emission rows, in file order
+    by_processes, by_thread = _entries(jobs["2"]["id"]), _entries(jobs["0"]["id"])
+    assert len(by_processes) == 997
+    assert all(r[1] > 0 and r[2] is None for r in by_processes)  # computed, not flagged
+    assert [r[0] for r in by_processes[148:150]] == [AIRPORTS[149 % 7], AIRPORTS[152 % 7]]
+    assert len({r[3] for r in by_processes}) == 3  # two owners and none
+    assert by_processes == by_thread
+    # AND the error report lists the three rows in file order (line = data line + 1)
+    for job in jobs.values():
+        report = upload.principal.get(f"/api/uploads/jobs/{job['id']}/errors.csv").text
+        rows = [line.split(",")[0] for line in report.strip().splitlines()[1:]]
+        assert rows == ["151", "152", "778"], report
+
+
+def test_an_import_whose_worker_died_is_retried_with_a_new_pool(upload, monkeypatch):
+    from co2calc.ingest import chunks, run
+    from co2calc.ingest.settings import import_settings
+
+    monkeypatch.setenv("CO2CALC_IMPORT_BATCH_ROWS", "100")
+    monkeypatch.setenv("CO2CALC_IMPORT_WORKERS", "2")
+    import_settings.cache_clear()
+    real_write = run._write_batch
+    killed = []
+
+    def write_then_kill(conn, rows):
+        real_write(conn, rows)
+        if not killed:  # GIVEN a worker process is killed after the first batch was written
+            pool = chunks.executor()
+            pid = next(iter(pool._processes))  # type: ignore[attr-defined]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    monkeypatch.setattr(run, "_write_batch", write_then_kill)
+    # WHEN a 1,000-line file is imported
+    job = upload(_file(1000, bad=set()))
+    import_settings.cache_clear()
+    # THEN the broken delivery wrote nothing, the redelivery ran on a new pool and completed
+    assert killed
+    assert job["status"] == "succeeded", job
+    assert job["rows_written"] == 1000
+    assert len(_entries(job["id"])) == 1000
+    assert killed[0] not in chunks.executor()._processes  # type: ignore[attr-defined]
+
+
+def test_reference_data_changed_during_an_import_restarts_it(upload, monkeypatch):
+    """Chunks are computed with the reference data the import's transaction saw: a change
+    in between (here an exchange rate stored by the refresh function) makes the running
+    delivery fail and the redelivery compute everything with the new data."""
+    from decimal import Decimal
+
+    from co2calc.db import refresh as refresh_sql
+    from co2calc.db import transaction
+    from co2calc.ingest import run
+    from co2calc.ingest.settings import import_settings
+
+    monkeypatch.setenv("CO2CALC_IMPORT_BATCH_ROWS", "100")
+    import_settings.cache_clear()
+    real_write = run._write_batch
+    writes = []
+
+    def write_then_refresh(conn, rows):
+        real_write(conn, rows)
+        writes.append(rows.n_entries)
+        if len(writes) == 1:  # GIVEN new reference data is committed after the first batch
+            with transaction(all_units=True) as other:
+                refresh_sql.upsert_fx(other, {(YEAR, "CHF"): Decimal("0.9321")}, "test")
+
+    monkeypatch.setattr(run, "_write_batch", write_then_refresh)
+    try:
+        job = upload(_file(1000, bad=set()))
+    finally:
+        import_settings.cache_clear()
+        with transaction(all_units=True) as conn:
+            conn.execute("delete from fx_rate where year = %s", (YEAR,))
+    # THEN the first delivery stopped (nothing of it committed) and the second wrote all
+    assert job["status"] == "succeeded", job
+    assert sum(writes) > 1000 and job["rows_written"] == 1000
+    assert len(_entries(job["id"])) == 1000
