@@ -100,6 +100,7 @@ def function_env(fn: HttpFunction | EventFunction) -> dict[str, str]:
         "THREADS": cc,
         "CO2CALC_THREADS": cc,
         "CO2CALC_FUNCTION_NAME": fn.name,
+        **dict(getattr(fn, "env", ())),
     }
 
 
@@ -142,8 +143,8 @@ def knative_service(fn: HttpFunction | EventFunction) -> dict[str, Any]:
     else:
         max_scale, target, timeout = (5 if fn.triggers else 1), cc, 600
         resources = {
-            "requests": {"cpu": "200m", "memory": "256Mi"},
-            "limits": {"cpu": "1", "memory": "1Gi"},
+            "requests": {"cpu": "200m" if fn.cpus == 1 else str(fn.cpus // 2), "memory": "256Mi"},
+            "limits": {"cpu": str(fn.cpus), "memory": f"{fn.cpus}Gi"},
         }
     container: dict[str, Any] = {
         "name": "function",

@@ -66,6 +66,8 @@ class EventFunction:
     name: str
     triggers: tuple[str, ...] = ()  # CloudEvent types delivered by Broker Triggers
     schedules: tuple[Schedule, ...] = field(default_factory=tuple)
+    cpus: int = 1  # container CPU limit; > 1 for functions with worker processes
+    env: tuple[tuple[str, str], ...] = ()  # function-specific settings
 
     @property
     def target(self) -> str:
@@ -106,7 +108,12 @@ EVENT_FUNCTIONS: tuple[EventFunction, ...] = (
     ),
     EventFunction("calculate", triggers=(RECALC_REQUESTED,)),
     # S3 → s3-notify, and AWS S3 → SQS → IntegrationSource (aws.sqs)
-    EventFunction("ingest", triggers=(S3_OBJECT_CREATED, "dev.knative.connector.event.aws-sqs")),
+    EventFunction(
+        "ingest",
+        triggers=(S3_OBJECT_CREATED, "dev.knative.connector.event.aws-sqs"),
+        cpus=2,  # the importer writes while its chunk workers validate and compute
+        env=(("CO2CALC_IMPORT_WORKERS", "2"),),
+    ),
     EventFunction(
         "refresh",
         schedules=(Schedule("refresh-nightly", "30 3 * * *", "refresh"),),
