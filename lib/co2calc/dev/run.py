@@ -91,6 +91,9 @@ def main() -> None:
     gateway.extra.update(store_mounts(gateway, os.environ["CO2CALC_S3_ENDPOINT_URL"]))
     bus = _start_bus(stack, port)
     server, _ = serve_in_thread(gateway, port=port)
+    from co2calc.ingest import chunks
+
+    stack.callback(chunks.shutdown)  # the ingest function's worker processes
     stack.callback(server.shutdown)
 
     print(f"\nco2calc is running at {public_url}/", flush=True)

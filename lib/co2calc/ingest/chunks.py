@@ -37,6 +37,7 @@ __all__ = [
     "build_chunk",
     "executor",
     "reset_executor",
+    "shutdown",
     "warm",
 ]
 
@@ -196,6 +197,15 @@ def executor() -> Executor:
             if old is not None:
                 old.shutdown(wait=False, cancel_futures=True)
         return _executor
+
+
+def shutdown() -> None:
+    """Stop the workers (the one-machine stack calls this when it stops)."""
+    global _executor
+    with _lock:
+        ex, _executor = _executor, None
+    if ex is not None:
+        ex.shutdown(wait=True, cancel_futures=True)
 
 
 def reset_executor(broken: Executor) -> None:
