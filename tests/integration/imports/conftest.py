@@ -121,6 +121,12 @@ def stack(pg: str, demo) -> Iterator[Stack]:
     _reset()
 
 
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 @dataclass
 class Uploader:
     """A signed-in person talking to the import gateway."""
@@ -143,6 +149,35 @@ class Uploader:
         return self.client.post(
             grant["url"], data=grant["fields"], files={"file": (filename, content, ctype)}
         )
+
+    def upload(
+        self,
+        bus,
+        content: bytes,
+        *,
+        year: int,
+        unit_id: int | None,
+        module: str = "travel",
+        submodule: str = "plane",
+        filename: str = "data.csv",
+        **options,
+    ) -> dict:
+        """Grant, POST the file to the store (same origin), wait: the job's end state."""
+        r = self.grant(
+            year=year,
+            unit_id=unit_id,
+            module=module,
+            submodule=submodule,
+            filename=filename,
+            content_type=CONTENT_TYPES[filename.rsplit(".", 1)[-1]],
+            **options,
+        )
+        assert r.status_code == 201, r.text
+        grant = r.json()
+        assert grant["url"] == "/s3/co2calc-uploads"  # same origin
+        sent = self.send(grant, content, filename)
+        assert sent.status_code in (200, 204), sent.text
+        return self.wait(grant["job"]["id"], bus)
 
     def wait(self, job_id: str, bus, timeout: float = 120) -> dict:
         deadline = time.monotonic() + timeout

@@ -43,20 +43,9 @@ def upload(make_year, stack, as_person, unit_ids):
         as_person(person)  # signed in once: they have a user, who owns their flights
 
     def run(content: bytes, **options):
-        r = principal.grant(
-            year=YEAR,
-            unit_id=unit_ids[LAB],
-            module="travel",
-            submodule="plane",
-            filename="f.csv",
-            content_type="text/csv",
-            **options,
+        return principal.upload(
+            stack.bus, content, year=YEAR, unit_id=unit_ids[LAB], filename="f.csv", **options
         )
-        assert r.status_code == 201, r.text
-        grant = r.json()
-        sent = principal.send(grant, content, "f.csv")
-        assert sent.status_code in (200, 204), sent.text
-        return principal.wait(grant["job"]["id"], stack.bus)
 
     run.principal = principal
     return run

@@ -42,19 +42,13 @@ def _entries(job_id: str) -> int:
 
 
 def _upload(person, stack, unit_ids, year: int, content: bytes, unit: str | None = LAB) -> dict:
-    r = person.grant(
+    return person.upload(
+        stack.bus,
+        content,
         year=year,
         unit_id=unit_ids[unit] if unit else None,
-        module="travel",
-        submodule="plane",
         filename="planes.csv",
-        content_type="text/csv",
     )
-    assert r.status_code == 201, r.text
-    grant = r.json()
-    sent = person.send(grant, content, "planes.csv")
-    assert sent.status_code in (200, 204), sent.text
-    return person.wait(grant["job"]["id"], stack.bus)
 
 
 def _wait_after_retry(person, job_id: str, bus) -> dict:

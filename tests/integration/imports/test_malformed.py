@@ -31,25 +31,16 @@ def upload(make_year, stack, as_person, unit_ids):
     principal = as_person(PRINCIPAL)
 
     def run(content: bytes, *, module="travel", submodule="plane", ext="csv", **options):
-        ctype = (
-            "text/csv"
-            if ext == "csv"
-            else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        )
-        r = principal.grant(
+        return principal.upload(
+            stack.bus,
+            content,
             year=YEAR,
             unit_id=unit_ids[LAB],
             module=module,
             submodule=submodule,
             filename=f"f.{ext}",
-            content_type=ctype,
             **options,
         )
-        assert r.status_code == 201, r.text
-        grant = r.json()
-        sent = principal.send(grant, content, f"f.{ext}")
-        assert sent.status_code in (200, 204), sent.text
-        return principal.wait(grant["job"]["id"], stack.bus)
 
     run.principal = principal
     return run

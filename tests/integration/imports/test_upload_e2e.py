@@ -64,25 +64,16 @@ def _import(
     unit=LAB,
     **options,
 ) -> dict:
-    ctype = {
-        "csv": "text/csv",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }[ext]
-    r = person.grant(
+    return person.upload(
+        stack.bus,
+        content,
         year=YEAR,
         unit_id=unit_ids[unit] if unit else None,
         module=module,
         submodule=submodule,
         filename=f"data.{ext}",
-        content_type=ctype,
         **options,
     )
-    assert r.status_code == 201, r.text
-    grant = r.json()
-    assert grant["url"] == "/s3/co2calc-uploads"  # same origin
-    sent = person.send(grant, content, f"data.{ext}")
-    assert sent.status_code in (200, 204), sent.text
-    return person.wait(grant["job"]["id"], stack.bus)
 
 
 def test_upload_imports_entries_and_emissions(year, stack, as_person, unit_ids):
