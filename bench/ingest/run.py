@@ -99,14 +99,10 @@ def main() -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from co2calc.dev.services import LocalSeaweed
 
     pg = cluster(args.pg_port)
     use_database(pg.ensure_database("co2calc_bench", fresh=not args.reuse))
     os.environ["CO2CALC_IMPORT_MAX_ROWS"] = str(max(args.rows, 200_000))
-    from co2calc.dev.eventbus import EventBus
-    from co2calc.dev.gateway import Gateway, serve_in_thread
-    from co2calc.dev.s3proxy import NOTIFY_PATH, store_mounts
     from co2calc.migrate import migrate
 
     migrate()
@@ -118,52 +114,28 @@ def main() -> None:
         + (" (already there)" if summary.skipped else f" in {summary.seconds} s"),
         flush=True,
     )
-    gateway = Gateway()
-    server, _ = serve_in_thread(gateway)
-    url = f"http://127.0.0.1:{server.port}"
-    store = LocalSeaweed(
-        DATA / "s3",
-        base=args.s3_base,
-        access_key="bench",
-        secret_key="bench-secret",
-        notify_url=f"{url}{NOTIFY_PATH}",
-    )
-    store.start()
-    os.environ.update(
-        {
-            "CO2CALC_S3_ENDPOINT_URL": store.endpoint,
-            "CO2CALC_S3_ACCESS_KEY_ID": "bench",
-            "CO2CALC_S3_SECRET_ACCESS_KEY": "bench-secret",
-        }
-    )
-    gateway.extra.update(store_mounts(gateway, store.endpoint))
-    bus = EventBus(resolve=lambda name: f"{url}/_events/{name}", schedules=False).start()
-    os.environ["K_SINK"] = bus.url
     from seed.run import institution_directory
 
-    directory = DATA / "directory.json"  # year creation runs directory-sync on the bus
-    directory.write_text(institution_directory(args.seed_units).model_dump_json())
-    os.environ["CO2CALC_DIRECTORY_PROVIDER"] = "file"
-    os.environ["CO2CALC_DIRECTORY_FILE"] = str(directory)
-    from co2calc.settings import get_settings
-    from co2calc.uploads import reset_client
+    from co2calc.dev.stack import local_stack
 
-    get_settings.cache_clear()
-    reset_client()
     global _PG_DATADIR, _S3_PROC
-    _PG_DATADIR, _S3_PROC = pg.datadir, store._proc
     try:
-        if args.before_0014:
-            _owner_sql(UNDO_0014)
-        try:
-            results = _run(url, bus, args.rows)
-        finally:
+        with local_stack(
+            DATA / "s3",
+            s3_base=args.s3_base,
+            access_key="bench",
+            secret_key="bench-secret",
+            directory=institution_directory(args.seed_units),
+        ) as stack:
+            _PG_DATADIR, _S3_PROC = pg.datadir, stack.store._proc
             if args.before_0014:
-                _owner_sql(REDO_0014)
+                _owner_sql(UNDO_0014)
+            try:
+                results = _run(stack.url, stack.bus, args.rows)
+            finally:
+                if args.before_0014:
+                    _owner_sql(REDO_0014)
     finally:
-        bus.stop()
-        server.shutdown()
-        store.stop()
         from co2calc.db import close_pool
 
         close_pool()

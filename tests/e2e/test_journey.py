@@ -37,29 +37,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".data" / "test" / "s3-journey"
 BASE = int(os.environ.get("CO2CALC_TEST_S3_JOURNEY_BASE", "26333"))
 KEY, SECRET = "co2calc-journey", "co2calc-journey-secret"  # throwaway local identity
-ENV_KEYS = (
-    "CO2CALC_S3_ENDPOINT_URL",
-    "CO2CALC_S3_ACCESS_KEY_ID",
-    "CO2CALC_S3_SECRET_ACCESS_KEY",
-    "K_SINK",
-    "CO2CALC_DIRECTORY_PROVIDER",
-    "CO2CALC_DIRECTORY_FILE",
-    "CO2CALC_PUBLIC_URL",
-)
-
-
-def _reset() -> None:
-    from co2calc.auth.oidc import reset_caches
-    from co2calc.db import close_pool
-    from co2calc.ingest.settings import import_settings
-    from co2calc.settings import get_settings
-    from co2calc.uploads import reset_client
-
-    close_pool()
-    get_settings.cache_clear()
-    import_settings.cache_clear()
-    reset_client()
-    reset_caches()
 
 
 @dataclass
@@ -70,61 +47,29 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(pg: str, demo, tmp_path_factory) -> Iterator[Stack]:
+    """The functions' stack (co2calc.dev.stack) + the OIDC test issuer for browser sign-in."""
     from co2calc.demo import demo_directory
-    from co2calc.dev.eventbus import EventBus
-    from co2calc.dev.gateway import Gateway, serve_in_thread
     from co2calc.dev.oidc import TestIssuer
-    from co2calc.dev.s3proxy import NOTIFY_PATH, store_mounts
-    from co2calc.dev.services import LocalSeaweed
+    from co2calc.dev.stack import environment, local_stack
 
-    saved = {k: os.environ.get(k) for k in ENV_KEYS}
-
-    def restore() -> None:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        _reset()
-
-    with ExitStack() as cleanup:
-        cleanup.callback(restore)  # runs last: whatever started is stopped first
-        DATA.mkdir(parents=True, exist_ok=True)
-        directory = DATA / "directory.json"  # year creation triggers directory-sync on the bus
-        directory.write_text(demo_directory().model_dump_json())
-        os.environ["CO2CALC_DIRECTORY_PROVIDER"] = "file"
-        os.environ["CO2CALC_DIRECTORY_FILE"] = str(directory)
-        gateway = Gateway()
-        server, _ = serve_in_thread(gateway)
-        cleanup.callback(server.shutdown)
-        url = f"http://127.0.0.1:{server.port}"
-        store = LocalSeaweed(
-            DATA, base=BASE, access_key=KEY, secret_key=SECRET, notify_url=f"{url}{NOTIFY_PATH}"
-        )
-        store.start()
-        cleanup.callback(store.stop)
-        gateway.extra.update(store_mounts(gateway, store.endpoint))
-        os.environ.update(
-            {
-                "CO2CALC_S3_ENDPOINT_URL": store.endpoint,
-                "CO2CALC_S3_ACCESS_KEY_ID": KEY,
-                "CO2CALC_S3_SECRET_ACCESS_KEY": SECRET,
-            }
-        )
-        bus = EventBus(
-            resolve=lambda name: f"{url}/_events/{name}", backoff_scale=0.001, schedules=False
-        ).start()
-        cleanup.callback(bus.stop)
-        os.environ["K_SINK"] = bus.url
+    with (
+        local_stack(
+            DATA,
+            s3_base=BASE,
+            access_key=KEY,
+            secret_key=SECRET,
+            directory=demo_directory(),
+            bus_backoff_scale=0.001,
+        ) as local,
+        ExitStack() as cleanup,
+    ):
         idp = TestIssuer(
-            tmp_path_factory.mktemp("oidc-journey"), redirect_uris=[f"{url}/api/auth/callback"]
+            tmp_path_factory.mktemp("oidc-journey"),
+            redirect_uris=[f"{local.url}/api/auth/callback"],
         ).start()
         cleanup.callback(idp.stop)
-        idp_env = idp.env() | {"CO2CALC_PUBLIC_URL": url}
-        saved.update({k: os.environ.get(k) for k in idp_env if k not in saved})
-        os.environ.update(idp_env)
-        _reset()
-        yield Stack(url, bus)
+        cleanup.enter_context(environment(idp.env() | {"CO2CALC_PUBLIC_URL": local.url}))
+        yield Stack(local.url, local.bus)
 
 
 class Api:

@@ -13,9 +13,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from co2calc.dev.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / ".data" / "test" / "s3-notify"
@@ -34,91 +38,20 @@ def load_event():
     return _load_event
 
 
-def _reset() -> None:
-    from co2calc.db import close_pool
-    from co2calc.ingest.settings import import_settings
-    from co2calc.settings import get_settings
-    from co2calc.uploads import reset_client
-
-    close_pool()
-    get_settings.cache_clear()
-    import_settings.cache_clear()
-    reset_client()
-
-
-@dataclass
-class Stack:
-    url: str  # the import gateway
-    bus: object
-    store: object
-    s3: dict[str, str]  # boto3 client kwargs
-
-
 @pytest.fixture(scope="session")
-def stack(pg: str, demo) -> Iterator[Stack]:
-    from co2calc.dev.eventbus import EventBus
-    from co2calc.dev.gateway import Gateway, serve_in_thread
-    from co2calc.dev.s3proxy import NOTIFY_PATH, store_mounts
-    from co2calc.dev.services import LocalSeaweed
-
-    saved = {
-        k: os.environ.get(k)
-        for k in (
-            "CO2CALC_S3_ENDPOINT_URL",
-            "CO2CALC_S3_ACCESS_KEY_ID",
-            "CO2CALC_S3_SECRET_ACCESS_KEY",
-            "K_SINK",
-            "CO2CALC_DIRECTORY_PROVIDER",
-            "CO2CALC_DIRECTORY_FILE",
-        )
-    }
+def stack(pg: str, demo) -> Iterator[LocalStack]:
     from co2calc.demo import demo_directory
+    from co2calc.dev.stack import local_stack
 
-    DATA.mkdir(parents=True, exist_ok=True)
-    directory = DATA / "directory.json"  # year creation triggers directory-sync on the bus
-    directory.write_text(demo_directory().model_dump_json())
-    os.environ["CO2CALC_DIRECTORY_PROVIDER"] = "file"
-    os.environ["CO2CALC_DIRECTORY_FILE"] = str(directory)
-    gateway = Gateway()
-    server, _ = serve_in_thread(gateway)
-    url = f"http://127.0.0.1:{server.port}"
-    store = LocalSeaweed(
-        DATA, base=BASE, access_key=KEY, secret_key=SECRET, notify_url=f"{url}{NOTIFY_PATH}"
-    )
-    store.start()
-    gateway.extra.update(store_mounts(gateway, store.endpoint))
-    os.environ.update(
-        {
-            "CO2CALC_S3_ENDPOINT_URL": store.endpoint,
-            "CO2CALC_S3_ACCESS_KEY_ID": KEY,
-            "CO2CALC_S3_SECRET_ACCESS_KEY": SECRET,
-        }
-    )
-    bus = EventBus(
-        resolve=lambda name: f"{url}/_events/{name}", backoff_scale=0.001, schedules=False
-    ).start()
-    os.environ["K_SINK"] = bus.url
-    _reset()
-    yield Stack(
-        url,
-        bus,
-        store,
-        {
-            "endpoint_url": store.endpoint,
-            "aws_access_key_id": KEY,
-            "aws_secret_access_key": SECRET,
-            "region_name": "us-east-1",
-        },
-    )
-    bus.stop()
-    server.shutdown()
-    store.stop()
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    _reset()
+    with local_stack(
+        DATA,
+        s3_base=BASE,
+        access_key=KEY,
+        secret_key=SECRET,
+        directory=demo_directory(),
+        bus_backoff_scale=0.001,
+    ) as s:
+        yield s
 
 
 CONTENT_TYPES = {
@@ -192,7 +125,7 @@ class Uploader:
 
 
 @pytest.fixture(scope="session")
-def as_person(stack: Stack, sign_in):
+def as_person(stack: LocalStack, sign_in):
     clients: list[httpx.Client] = []
 
     def make(person_id: str) -> Uploader:
