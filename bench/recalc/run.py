@@ -2,12 +2,13 @@
 """Benchmark recalculation: recompute N entries after a factor change, print entries/s.
 
 Usage: ``uv run python bench/recalc/run.py [--entries 1000000] [--batch 5000] [--writers 2]
-[--keep] [--no-vacuum]``
+[--keep] [--no-vacuum] [--fillfactor ENTRY,EMISSION]``
 
-Runs on the test cluster (``co2calc.dev.services.LocalPostgres``, port 54339,
-``.data/test/pg``) in a dedicated database ``co2calc_bench_recalc`` created
-fresh and migrated. Entries are seeded with one COPY: a realistic mix of
-flights (40 %), train journeys (15 %), spend-based purchases (25 %),
+Runs on the bench cluster (``bench/_common.py``: ``.data/bench/pg`` on port 54359,
+``CO2CALC_BENCH_PG_PORT=54369`` → ``.data/bench/pg-54369``; started if stopped and
+left running: someone else's bench may be using it by then) in a dedicated database
+``co2calc_bench_recalc`` created fresh and migrated. Entries are seeded with one
+COPY: a realistic mix of flights (40 %), train journeys (15 %), spend-based purchases (25 %),
 equipment (15 %) and cloud spend (5 %) over 200 units, each valid for the
 engine's entry models. Then:
 
@@ -16,8 +17,8 @@ engine's entry models. Then:
    uncertainties for electricity and trains) is stored and the year recomputed
    with scope ``all`` (every entry through the engine) → entries/s;
 3. set-based path: the next annual update, recomputed with scope ``factors`` (as
-   the factors function requests it): rows re-valued in SQL, the rest (flights
-   priced with a class ratio) through the engine → entries/s.
+   the factors function requests it): rows re-valued in SQL (flights priced with a
+   class ratio included), the rest (none here) through the engine → entries/s.
 
 Every seeded entry uses a changed factor, so all of them are affected by both
 updates. Before each measured run entry/emission are vacuumed (``--no-vacuum``:
@@ -41,11 +42,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "lib"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import psycopg  # noqa: E402
+from _common import cluster as bench_cluster  # noqa: E402
 from psycopg.rows import dict_row  # noqa: E402
 
-from co2calc.dev.services import LocalPostgres  # noqa: E402
 from co2calc.factors import FactorSet, load_shipped_factor_set  # noqa: E402
 from co2calc.factorstore import active_factor_set, store_factor_set  # noqa: E402
 from co2calc.migrate import migrate  # noqa: E402
@@ -158,6 +160,30 @@ class ServerCpu:
             f"  CPU: server {self.server:.1f} s ({self.server / entries * 1e6:.1f} µs/entry),"
             f" Python {self.client:.1f} s ({self.client / entries * 1e6:.1f} µs/entry)"
         )
+
+
+def table_stats(url: str) -> dict[str, tuple[int, int, int]]:
+    """``(rows updated, of which HOT, size in bytes)`` of entry and emission."""
+    time.sleep(1)  # backends flush their statistics at most once a second
+    with psycopg.connect(url) as conn:
+        return {
+            name: (upd, hot, size)
+            for name, upd, hot, size in conn.execute(
+                "select relname, n_tup_upd, n_tup_hot_upd, pg_table_size(relid)"
+                " from pg_stat_user_tables where relname in ('entry', 'emission') order by 1"
+            )
+        }
+
+
+def hot_line(before: dict, after: dict) -> str:
+    """Updates of the run and how many were HOT (no index touched), table sizes after."""
+    parts = []
+    for name in ("entry", "emission"):
+        upd = after[name][0] - before[name][0]
+        hot = after[name][1] - before[name][1]
+        share = f"{hot / upd:.0%}" if upd else "-"
+        parts.append(f"{name} {upd:,} updates, {share} HOT, {after[name][2] / 2**20:,.0f} MB")
+    return "  " + "; ".join(parts)
 
 
 def uptime() -> str:
@@ -302,7 +328,7 @@ def annual(version: str, previous: FactorSet, scale: Decimal) -> FactorSet:
 
     factors = []
     for f in previous.factors:
-        if not auxiliary_of(f):
+        if not auxiliary_of(f) and not f.key.startswith("ratio:"):
             f = dataclasses.replace(f, value=f.value * scale)
         if f.factor_id.startswith("train.") or f.key == "electricity":
             f = dataclasses.replace(f, uncertainty=f.uncertainty + Decimal("0.05"))
@@ -328,10 +354,16 @@ def main() -> None:
         action="store_true",
         help="do not VACUUM entry/emission before each measured run (back-to-back rewrites)",
     )
+    ap.add_argument(
+        "--fillfactor",
+        metavar="ENTRY,EMISSION",
+        help="set these fillfactors before seeding (e.g. 90,80: the layout before migration"
+        " 0015, i.e. an existing database whose tables were not rewritten since)",
+    )
     args = ap.parse_args()
 
-    cluster = LocalPostgres(ROOT / ".data" / "test" / "pg", port=54339)
-    cluster.start()
+    cluster = bench_cluster()
+    print(f"cluster: {cluster.datadir} (port {cluster.port})", flush=True)
     url = cluster.ensure_database(DB, fresh=True)
     migrate(url)
 
@@ -350,6 +382,18 @@ def main() -> None:
             conn.execute("vacuum (analyze) emission")
         print(f"  (vacuum before the measured run: {time.perf_counter() - t:.1f} s)", flush=True)
 
+    if args.fillfactor:
+        ff_entry, ff_emission = (int(x) for x in args.fillfactor.split(","))
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"alter table entry set (fillfactor = {ff_entry})")
+            conn.execute(f"alter table emission set (fillfactor = {ff_emission})")
+    with psycopg.connect(url) as conn:
+        ff = conn.execute(
+            "select string_agg(relname || ' ' || coalesce(array_to_string(reloptions, ','),"
+            " 'default'), ', ' order by relname) from pg_class"
+            " where relname in ('entry', 'emission') and relkind = 'r'"
+        ).fetchone()[0]
+    print(f"tables: {ff}", flush=True)
     try:
         seed(url, args.entries)
         with factory() as conn:
@@ -364,6 +408,7 @@ def main() -> None:
             first = active_factor_set(conn, YEAR)
             store_factor_set(conn, annual(f"{YEAR}.bench2", first, Decimal("1.05")))
         vacuum()
+        stats = table_stats(url)
         with ServerCpu() as cpu_engine:
             r = recalculate(
                 factory,
@@ -374,6 +419,7 @@ def main() -> None:
             )
         print(line("engine path (annual update)", r) + "  (goal ≥ 50,000)", flush=True)
         print(cpu_engine.line(r["entries"]), flush=True)
+        print(hot_line(stats, table_stats(url)), flush=True)
         print(
             f"  read {r['read_s']:.1f} s, compute {r['compute_s']:.1f} s (main thread),"
             f" waiting for writers {r['wait_writer_s']:.1f} s,"
@@ -387,6 +433,7 @@ def main() -> None:
             previous = active_factor_set(conn, YEAR)
             store_factor_set(conn, annual(f"{YEAR}.bench3", previous, Decimal("0.97")))
         vacuum()
+        stats = table_stats(url)
         with ServerCpu() as cpu_set:
             s = recalculate(
                 factory,
@@ -398,9 +445,10 @@ def main() -> None:
             )
         print(line("set-based path (annual update)", s) + "  (goal ≥ 50,000)", flush=True)
         print(cpu_set.line(s["entries"]), flush=True)
+        print(hot_line(stats, table_stats(url)), flush=True)
         print(
             f"  affected entries {s['entries']:,}: {s['set_entries']:,} re-valued in SQL,"
-            f" {s['engine_entries']:,} through the engine (rows priced with a class ratio);"
+            f" {s['engine_entries']:,} through the engine;"
             f" {s['set_rows']:,} rows re-valued, {s['totals_changed']:,} entry totals changed",
             flush=True,
         )

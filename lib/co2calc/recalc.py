@@ -18,9 +18,10 @@ How it runs:
 - A job of scope ``factors`` (only the active factor set changed: the factors
   function asks so) first re-values in SQL the rows of a values-only change
   (:func:`plan_rows`, ``co2calc.db.recalc.revalue_batch``; docs/recalculation.md
-  says when and why it equals the engine), then runs the engine only on the
-  entries still holding a row of an older version. Scope ``all``: the engine
-  recomputes every entry of the slice.
+  says when and why it equals the engine; rows priced with a class ratio
+  included), then runs the engine only on the entries still holding a row of an
+  older version (skipped when the SQL re-valued every stale row it counted).
+  Scope ``all``: the engine recomputes every entry of the slice.
 - The engine path streams entries through
   a server-side cursor in batches; each batch is computed with the engine,
   formatted as COPY text, and written by a writer thread on its own connection
@@ -47,8 +48,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, ExitStack
+from decimal import Decimal
+from itertools import pairwise
 from math import hypot
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -202,9 +205,13 @@ def _run_job(
     try:
         if (job.get("options") or {}).get("scope") == "factors":
             extra = _set_based(conn_factory, wconn, job, writers)
-        _engine(
-            conn_factory, wconn, job, batch_size, writers, counts, timings, extra.get("current")
-        )
+        # after the SQL pass, the engine takes the entries still holding an old row — none
+        # when the SQL re-valued every stale row the plan scan counted (finding that out
+        # would cost a scan of the year's rows: ~1 s per million)
+        if not extra or extra["set_rows"] != extra["stale_rows"]:
+            _engine(
+                conn_factory, wconn, job, batch_size, writers, counts, timings, extra.get("current")
+            )
     except Exception as exc:
         _release(wconn, job, exc)
         raise
@@ -297,11 +304,12 @@ def _engine(
 # Calculators whose every row is ``kg = quantity × effective value of the row's
 # factor`` and whose row uncertainty is ``hypot(factor uncertainty, activity
 # uncertainty)`` (co2calc.calc.rows.make_row), proven over realistic entries by
-# tests/integration/test_recalc_setbased_purity.py. Rows that are not (a plane
-# cabin priced with a class ratio, an agency override, a first-class train with
-# a ratio) are recognised per row (factor uncertainty or kg do not match the
-# factor) and go through the engine. Research facilities are not factor-set
-# based (their "factor" is the facility footprint) and are left alone.
+# tests/integration/test_recalc_setbased_purity.py. A plane cabin or a first-class
+# train priced with a class ratio is ``quantity × (factor × ratio)`` and is planned
+# as such (:func:`_ratio_pricings`); rows that are neither (an agency override) are
+# recognised per row (factor id, factor uncertainty or kg do not match) and go
+# through the engine. Research facilities are not factor-set based (their
+# "factor" is the facility footprint) and are left alone.
 SET_BASED: frozenset[tuple[str, str]] = frozenset(
     (
         ("headcount", "members"),
@@ -322,15 +330,13 @@ SET_BASED: frozenset[tuple[str, str]] = frozenset(
 
 
 def auxiliary_of(f: Factor) -> frozenset[tuple[str, str]]:
-    """Calculators that read ``f`` *besides* a row's own factor (a class ratio, a per-FTE
-    quantity, an energy intensity, a unit conversion): a change of ``f`` sends all
-    their entries through the engine. Proven complete by the purity test (every
+    """Calculators that read ``f`` *besides* a row's own factor (a per-FTE quantity, an
+    energy intensity, a unit conversion): a change of ``f`` sends all their entries
+    through the engine. Proven complete by the purity test (every
     other factor, perturbed, leaves every result unchanged)."""
     m, s, k = f.module, f.submodule, f.key
-    if m == "travel" and s == "plane" and k.startswith("ratio:"):
-        return frozenset({("travel", "plane")})
-    if m == "travel" and s == "train" and k.startswith("ratio:"):
-        return frozenset({("travel", "train")})
+    # (plane and train class ratios are read besides the row's own factor too, but the
+    # plan prices those rows with them: see _ratio_pricings)
     if m == "headcount" and s == "additional" and k.endswith(":activity"):
         return frozenset({("headcount", "members"), ("headcount", "students")})
     if m == "buildings" and s == "intensity":
@@ -395,50 +401,132 @@ def _combined(fu: float, a: float) -> float:
     return hypot(fu, a) if a else fu  # exactly as co2calc.calc.rows.make_row
 
 
+class _Pricing(NamedTuple):
+    """How the engine prices a row of a factor id: ``kg = quantity × value`` with the
+    row's factor uncertainty ``fu``, under the old and under the new set."""
+
+    old_value: Decimal
+    new_value: Decimal
+    old_fu: float
+    new_fu: float
+
+
+def _ratio_pricings(old: FactorSet, new: FactorSet) -> dict[tuple[str, str, str], list[_Pricing]]:
+    """Rows priced with a class ratio, by ``(module, submodule, factor id)`` of the row:
+    the value is ``factor effective value × ratio value`` (one Decimal product, rounded
+    by the default context as the engine rounds it) and the factor uncertainty
+    ``hypot(factor's, ratio's)`` — exactly ``co2calc.calc.travel``'s ``_plane_factor``
+    (a cabin without an explicit ``band:<band>:<cabin>`` factor, with a
+    ``ratio:<band>:<cabin>`` one) and ``_train_route`` (first class, ``ratio:1st``).
+    ``old`` and ``new`` have the same keys (values-only change)."""
+    from co2calc.calc.entries.travel import CabinClass
+    from co2calc.calc.travel import flight_bands
+
+    out: dict[tuple[str, str, str], list[_Pricing]] = {}
+
+    def add(sub: str, factor_key: str, ratio_key: str) -> None:
+        o, r = old.get("travel", sub, factor_key), old.get("travel", sub, ratio_key)
+        n, nr = new.get("travel", sub, factor_key), new.get("travel", sub, ratio_key)
+        if o is None or r is None or n is None or nr is None:
+            return
+        out.setdefault(("travel", sub, o.factor_id), []).append(
+            _Pricing(
+                o.effective_value * r.value,
+                n.effective_value * nr.value,
+                hypot(float(o.uncertainty), float(r.uncertainty)),
+                hypot(float(n.uncertainty), float(nr.uncertainty)),
+            )
+        )
+
+    for _, _, band in flight_bands(old):
+        for cabin in CabinClass:
+            explicit = old.get("travel", "plane", f"band:{band}:{cabin}")
+            if cabin != CabinClass.ECONOMY and explicit is None:
+                add("plane", f"band:{band}", f"ratio:{band}:{cabin}")
+    for f in old.select("travel", "train"):
+        if not f.key.startswith("ratio:"):
+            add("train", f.key, "ratio:1st")
+    return out
+
+
+# Two prices of one key whose old values are closer than this (relative) are not told
+# apart by the row's kg (stored to 28 significant digits): such keys go to the engine.
+_DISTINCT = Decimal("1e-20")
+
+
 def plan_rows(
     old: FactorSet,
     new: FactorSet,
     keys: list[tuple[str, str, str, str, float, float]],
 ) -> list[tuple[Any, ...]]:
     """Plan rows (:data:`co2calc.db.recalc.PLAN_COLUMNS`) for the stale row keys of
-    version ``old.version``; keys with no row here go through the engine."""
+    version ``old.version``; keys with no row here go through the engine.
+
+    A key's rows are priced either with their own factor or, for plane cabins and
+    first-class trains, with the factor times a class ratio (:func:`_ratio_pricings`).
+    When one key has several prices (e.g. first class and premium economy of a band
+    share the ratio uncertainty), the plan has one row per price and each is
+    ``ambiguous``: the SQL accepts a row for a price only if its kg is exactly
+    ``quantity × old value`` rounded as the engine rounds it, which holds for one
+    price at most (their old values differ beyond 28 digits, and a zero kg is refused).
+    """
     engine = values_only(old, new)
     if engine is None:
         return []
     old_by_id = {f.factor_id: f for f in old.factors}
     new_by_id = {f.factor_id: f for f in new.factors}
+    ratio = _ratio_pricings(old, new)
     candidates = _activity_candidates(old)
     out: list[tuple[Any, ...]] = []
     for version, module, submodule, factor_id, fu, unc in keys:
         if (module, submodule) not in SET_BASED or (module, submodule) in engine:
             continue
         o, n = old_by_id.get(factor_id), new_by_id.get(factor_id)
-        if o is None or n is None or fu != float(o.uncertainty):
-            continue  # not this factor's own row (e.g. a class ratio combined in)
-        new_fu = float(n.uncertainty)
-        if new_fu == fu:
-            new_unc = unc
-        else:  # recombine with the activity part, which must be recognised exactly
-            outs = {_combined(new_fu, a) for a in candidates if _combined(fu, a) == unc}
-            if len(outs) != 1:
-                continue
-            new_unc = outs.pop()
-        revalue = str(o.effective_value) != str(n.effective_value)
-        out.append(
-            (
-                version,
-                module,
-                submodule,
-                factor_id,
-                fu,
-                unc,
-                revalue,
-                o.effective_value,
-                n.effective_value,
-                new_fu,
-                new_unc,
-            )
+        if o is None or n is None:
+            continue  # not a factor of the set (an agency override): the engine
+        own = _Pricing(
+            o.effective_value, n.effective_value, float(o.uncertainty), float(n.uncertainty)
         )
+        prices = [
+            p for p in (own, *ratio.get((module, submodule, factor_id), ())) if p.old_fu == fu
+        ]
+        # one price per old value; two that cannot be told apart must agree on the result
+        by_old: dict[Decimal, _Pricing] = {}
+        for p in prices:
+            q = by_old.setdefault(p.old_value, p)
+            if (str(q.new_value), q.new_fu) != (str(p.new_value), p.new_fu):
+                by_old = {}
+                break
+        if not by_old:
+            continue
+        values = sorted(by_old)
+        if any(b - a <= b * _DISTINCT for a, b in pairwise(values)):
+            continue
+        ambiguous = len(by_old) > 1
+        for p in by_old.values():
+            if p.new_fu == fu:
+                new_unc = unc
+            else:  # recombine with the activity part, which must be recognised exactly
+                outs = {_combined(p.new_fu, a) for a in candidates if _combined(fu, a) == unc}
+                if len(outs) != 1:
+                    continue  # rows of this price keep their old version: the engine
+                new_unc = outs.pop()
+            out.append(
+                (
+                    version,
+                    module,
+                    submodule,
+                    factor_id,
+                    fu,
+                    unc,
+                    str(p.old_value) != str(p.new_value),
+                    ambiguous,
+                    p.old_value,
+                    p.new_value,
+                    p.new_fu,
+                    new_unc,
+                )
+            )
     return out
 
 

@@ -5,8 +5,10 @@ entries, factor sets, FX and HICP), the same values-only factor change, one year
 recomputed through the set-based path (``scope="factors"``, as the factors
 function requests it) and the other through the engine (``scope="all"``); the
 emission rows and entry totals must be identical, frozen reports untouched in
-both, and entries the SQL cannot re-value (an auxiliary factor changed, a cabin
-priced with a class ratio, an agency override) must have gone through the engine.
+both, and entries the SQL cannot re-value (an auxiliary factor changed, an agency
+override) must have gone through the engine — cabins priced with a class ratio
+(whose ratios change too) are re-valued in SQL, including the cabins whose rows
+share a plan key (first class and premium economy: same ratio uncertainty).
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ OPEN, FROZEN = "ENAC-CLIM-LAB1", "SB-ENER-LAB1"
 
 EXTRA = [
     ("travel", "plane", {"origin": "GVA", "destination": "JFK", "cabin_class": "business"}),
+    # short (0-1000 km) and medium haul (1000-3500 km), every cabin priced with a ratio:
+    # first class and premium economy share a plan key (ratio uncertainty 0.2 both)
+    *[
+        ("travel", "plane", {"origin": "GVA", "destination": d, "cabin_class": c, "trips": 3})
+        for d in ("ZRH", "LIS")
+        for c in ("premium_economy", "business", "first")
+    ],
     ("travel", "plane", {"origin": "GVA", "destination": "CDG", "kg_override": "123.4"}),
     (
         "purchases",
@@ -52,8 +61,9 @@ def _services(demo):
 
 def _set(year: int, version: str, change: bool = False) -> FactorSet:
     """The shipped 2025 set as ``version`` of ``year``; ``change``: the values-only update
-    (every factor a row can carry × 1.1, electricity and train uncertainties changed,
-    the per-FTE commuting distance changed — an auxiliary factor: headcount → engine)."""
+    (every factor a row can carry and the class ratios × 1.1, electricity and train
+    uncertainties changed, the per-FTE commuting distance changed — an auxiliary
+    factor: headcount → engine)."""
     shipped = load_shipped_factor_set(2025)
     factors = []
     for f in shipped.factors:
@@ -117,8 +127,9 @@ def _snapshot(year: int) -> tuple[dict[tuple, dict[str, Any]], dict[tuple, dict[
     with transaction(all_units=True) as conn:
         entries = conn.execute(
             "select e.id, u.code, e.module, e.kg_co2e, e.estimate, e.flag_reason,"
-            " coalesce(e.data ->> 'cabin_class', 'economy') <> 'economy'"
-            " or e.data ? 'kg_override' as not_own_factor,"
+            " e.data ? 'kg_override' as override,"
+            " e.module = 'travel' and (coalesce(e.data ->> 'cabin_class', 'economy')"
+            " <> 'economy' or e.data ->> 'travel_class' = '1st') as ratio,"
             " row_number() over (partition by e.unit_id order by e.id) as n"
             " from entry e join org_unit u on u.id = e.unit_id where e.year = %s",
             (year,),
@@ -136,7 +147,7 @@ def _snapshot(year: int) -> tuple[dict[tuple, dict[str, Any]], dict[tuple, dict[
         }
     out_entries = {
         (e["code"], e["n"]): {
-            k: e[k] for k in ("module", "kg_co2e", "estimate", "flag_reason", "not_own_factor")
+            k: e[k] for k in ("module", "kg_co2e", "estimate", "flag_reason", "override", "ratio")
         }
         for e in entries
     }
@@ -190,16 +201,23 @@ def test_set_based_path_equals_the_engine_after_a_values_only_change():
         r for k, r in a_rows.items() if k[0] == OPEN and r["module"] != "research-facilities"
     ]
     assert {r["factor_version"] for r in open_rows} == {"sb.v2"}
-    # entries that went through the engine: headcount (its per-FTE distance changed),
-    # flights priced with a class ratio or an agency override (rows not of their own factor)
+    # entries that went through the engine: headcount (its per-FTE distance changed) and
+    # the agency override (a row not of a factor); cabins and first-class trains priced
+    # with a class ratio (changed too) were re-valued in SQL
     expected_engine = sum(
         1
         for k, e in before_entries.items()
         if k[0] == OPEN
         and e["flag_reason"] is None
-        and (e["module"] == "headcount" or e["not_own_factor"])
+        and (e["module"] == "headcount" or e["override"])
     )
-    assert fast["engine_entries"] == expected_engine >= 11, fast
+    assert fast["engine_entries"] == expected_engine >= 3, fast
+    ratio_entries = [
+        k for k, e in before_entries.items() if k[0] == OPEN and e["ratio"] and not e["flag_reason"]
+    ]
+    assert len(ratio_entries) >= 7
+    for k in ratio_entries:  # every one re-valued (the ratio × 1.1 and the factor × 1.1)
+        assert a_entries[k]["kg_co2e"] != before_entries[k]["kg_co2e"], k
     stale = sum(
         1
         for k, e in before_entries.items()

@@ -352,6 +352,7 @@ PLAN_COLUMNS = (
     "old_fu",
     "old_unc",
     "revalue",
+    "ambiguous",
     "old_value",
     "new_value",
     "new_fu",
@@ -366,8 +367,8 @@ def load_plan(conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
     conn.execute(
         "create temp table if not exists recalc_plan (old_version text, module text,"
         " submodule text, factor_id text, old_fu double precision, old_unc double precision,"
-        " revalue boolean, old_value numeric, new_value numeric, new_fu double precision,"
-        " new_unc double precision)"
+        " revalue boolean, ambiguous boolean, old_value numeric, new_value numeric,"
+        " new_fu double precision, new_unc double precision)"
     )
     conn.execute("truncate recalc_plan")
     with conn.cursor().copy(f"copy recalc_plan ({', '.join(PLAN_COLUMNS)}) from stdin") as copy:
@@ -389,8 +390,11 @@ _REVALUE = (
     " and m.factor_version = p.old_version and m.module = p.module"
     " and m.submodule = p.submodule and m.factor_id = p.factor_id"
     " and m.factor_uncertainty = p.old_fu and m.uncertainty = p.old_unc"
-    # the row is what the plan assumes (kg = quantity × factor): else the engine does it
-    f" and (not p.revalue or {_rounds_to('m.kg_co2e', 'm.quantity * p.old_value')})"
+    # the row is what the plan assumes (kg = quantity × factor): else the engine does it;
+    # a key with several prices (class ratios): exactly this price's kg, never a zero
+    " and case when p.ambiguous then m.kg_co2e <> 0 and m.kg_co2e ="
+    f" {_r28('m.quantity * p.old_value')} when p.revalue then"
+    f" {_rounds_to('m.kg_co2e', 'm.quantity * p.old_value')} else true end"
     " returning m.entry_id, m.kg_co2e),"
     " s as (select entry_id, count(*) as n, sum(kg_co2e) as kg from u group by entry_id),"
     " t as (update entry e set"
