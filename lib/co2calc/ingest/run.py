@@ -318,22 +318,50 @@ def _rows_loop(
     after_batch: Callable[[int], None] | None,
     progress: Callable[[str], None],
 ) -> None:
-    """Parse here, validate and compute in the chunk workers, write here, in file order.
+    """Parse, validate and compute ahead; write here, in file order.
 
-    Up to workers + 1 chunks are in flight, so the workers compute the next chunks
-    while this thread writes one. A failed row stops the writing (all-or-nothing,
-    unless valid rows only) but not the validation, to report every problem.
+    A feeder thread parses the file into chunks, allocates each chunk's entry ids
+    and hands it to the chunk workers, keeping up to workers + 1 chunks in flight;
+    this thread takes their results in order and writes them, so parsing, computing
+    and writing overlap. A failed row stops the writing (all-or-nothing, unless
+    valid rows only) but not the validation, to report every problem.
     """
-    from collections import deque
+    import queue
+    import threading
     from concurrent.futures.process import BrokenProcessPool
 
-    from co2calc.db import ingest as isql
     from co2calc.ingest import chunks
 
     ex = chunks.executor()
-    depth = max(2, settings.import_workers + 1)
-    pending: deque = deque()
+    ahead: queue.Queue = queue.Queue(maxsize=max(2, settings.import_workers + 1))
+    stop = threading.Event()
     last_progress = time.monotonic()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def feed() -> None:
+        from co2calc.db import ingest as isql
+
+        try:
+            size, limit = settings.import_batch_rows, settings.import_max_rows
+            for chunk in _chunks(lines, size, counts, limit):
+                # on the write connection (its lock orders this between the writes; no
+                # second connection per import): sequence values are not transactional
+                ids = isql.allocate_entry_ids(conn, len(chunk))  # in file order
+                future = ex.submit(chunks.build_chunk, spec, chunk, ids)
+                if not put(future):
+                    future.cancel()
+                    return
+            put(None)
+        except BaseException as exc:  # raised again by the writing thread, in order
+            put(exc)
 
     def take(result: chunks.ChunkResult) -> None:
         nonlocal last_progress
@@ -360,20 +388,23 @@ def _rows_loop(
             progress("writing" if load.writing else "validating")
             last_progress = time.monotonic()
 
+    feeder = threading.Thread(target=feed, name="ingest-feeder", daemon=True)
+    feeder.start()
     try:
-        for chunk in _chunks(lines, settings.import_batch_rows, counts, settings.import_max_rows):
-            ids = isql.allocate_entry_ids(conn, len(chunk))  # in file order
-            pending.append(ex.submit(chunks.build_chunk, spec, chunk, ids))
-            while len(pending) >= depth:
-                take(pending.popleft().result())
-        while pending:
-            take(pending.popleft().result())
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            take(item.result())
     except BrokenProcessPool:
         chunks.reset_executor(ex)  # a worker died: the next import starts a new pool
         raise
     finally:
-        for f in pending:
-            f.cancel()
+        stop.set()
+        feeder.join()
+        while not ahead.empty():
+            item = ahead.get_nowait()
+            if item is not None and not isinstance(item, BaseException):
+                item.cancel()
     if counts.read == 0:
         from co2calc.ingest.errors import UnreadableFile
 
