@@ -1830,6 +1830,13 @@ export interface components {
             /** Id */
             id: string;
             /**
+             * Kind
+             * @description an import of an uploaded file, or a recalculation
+             * @default import
+             * @enum {string}
+             */
+            kind: "import" | "recalc";
+            /**
              * Status
              * @enum {string}
              */
@@ -1853,8 +1860,11 @@ export interface components {
             mode: string;
             /** Valid Rows Only */
             valid_rows_only: boolean;
-            /** Object Key */
-            object_key: string;
+            /**
+             * Object Key
+             * @description the uploaded file's key (none for a recalculation)
+             */
+            object_key: string | null;
             /** Rows Read */
             rows_read: number;
             /** Rows Valid */
@@ -12182,6 +12192,13 @@ export interface operations {
                         /** Id */
                         id: string;
                         /**
+                         * Kind
+                         * @description an import of an uploaded file, or a recalculation
+                         * @default import
+                         * @enum {string}
+                         */
+                        kind: "import" | "recalc";
+                        /**
                          * Status
                          * @enum {string}
                          */
@@ -12205,8 +12222,11 @@ export interface operations {
                         mode: string;
                         /** Valid Rows Only */
                         valid_rows_only: boolean;
-                        /** Object Key */
-                        object_key: string;
+                        /**
+                         * Object Key
+                         * @description the uploaded file's key (none for a recalculation)
+                         */
+                        object_key: string | null;
                         /** Rows Read */
                         rows_read: number;
                         /** Rows Valid */
@@ -12399,6 +12419,13 @@ export interface operations {
                         /** Id */
                         id: string;
                         /**
+                         * Kind
+                         * @description an import of an uploaded file, or a recalculation
+                         * @default import
+                         * @enum {string}
+                         */
+                        kind: "import" | "recalc";
+                        /**
                          * Status
                          * @enum {string}
                          */
@@ -12422,8 +12449,11 @@ export interface operations {
                         mode: string;
                         /** Valid Rows Only */
                         valid_rows_only: boolean;
-                        /** Object Key */
-                        object_key: string;
+                        /**
+                         * Object Key
+                         * @description the uploaded file's key (none for a recalculation)
+                         */
+                        object_key: string | null;
                         /** Rows Read */
                         rows_read: number;
                         /** Rows Valid */

@@ -100,12 +100,6 @@ def _job(ctx: RequestContext, job_id: str) -> dict:
     return job
 
 
-def _job_out(row: dict) -> ImportJob:
-    if row["object_key"] is None:  # a recalculation: no uploaded object
-        row = {**row, "object_key": ""}
-    return ImportJob.from_row(row, PREFIX)
-
-
 @router.post("/", body=UploadRequest, response=UploadGrant, status=201)
 def create_upload(ctx: RequestContext, *, body: UploadRequest) -> UploadGrant:
     """Create an import job and a presigned POST for its file (size and type enforced)."""
@@ -212,7 +206,7 @@ def list_jobs(ctx: RequestContext, *, query: JobQuery) -> JobPage:
 @router.get("/jobs/<job_id>", response=ImportJob)
 def get_job(ctx: RequestContext, job_id: str) -> ImportJob:
     """Status and progress of one import (phase, rows read/valid/rejected/written, rate)."""
-    return _job_out(_job(ctx, job_id))
+    return ImportJob.from_row(_job(ctx, job_id), PREFIX)
 
 
 @router.get("/jobs/<job_id>/errors.csv")
@@ -390,7 +384,7 @@ def retry_job(ctx: RequestContext, job_id: str) -> ImportJob:
     if event is not None:
         _publish_import(job_id, event)
     log_event("job retried", job_id=job_id, kind=job["kind"], runs_as=row["id"])
-    return _job_out(row)
+    return ImportJob.from_row(row, PREFIX)
 
 
 api = Api("uploads", PREFIX, router)

@@ -42,6 +42,9 @@ class JobError(BaseModel):
 
 class ImportJob(BaseModel):
     id: str
+    kind: Literal["import", "recalc"] = Field(
+        default="import", description="an import of an uploaded file, or a recalculation"
+    )
     status: JobStatus
     phase: str
     year: int | None  # None only for jobs re-created by maintenance without a target
@@ -51,7 +54,7 @@ class ImportJob(BaseModel):
     submodule: str | None
     mode: str
     valid_rows_only: bool
-    object_key: str
+    object_key: str | None = Field(description="the uploaded file's key (none for a recalculation)")
     rows_read: int
     rows_valid: int
     rows_rejected: int

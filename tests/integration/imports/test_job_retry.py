@@ -268,6 +268,7 @@ def test_failed_recalculation_is_requested_again(stack, as_person, unit_ids):
     # THEN a pending job for the same slice answers, and calculate runs it
     assert new["id"] != job["id"] and new["status"] in ("pending", "running", "succeeded")
     assert (new["year"], new["module"], new["unit_id"]) == (RECALC_YEAR, "travel", lab)
+    assert (new["kind"], new["object_key"]) == ("recalc", None)  # no uploaded file
     done = admin.wait(new["id"], stack.bus)
     assert done["status"] == "succeeded", done
     old = admin.get(f"/api/uploads/jobs/{job['id']}").json()

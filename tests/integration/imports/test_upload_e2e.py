@@ -105,6 +105,7 @@ def test_upload_imports_entries_and_emissions(year, stack, as_person, unit_ids):
 
     listed = principal.get("/api/uploads/jobs", params={"unit_id": unit_ids[LAB]}).json()
     assert job["id"] in {j["id"] for j in listed["items"]}
+    assert job["kind"] == "import" and job["object_key"].endswith(f"/{job['id']}.csv")
 
 
 def test_same_notification_twice_imports_once(year, stack, as_person, unit_ids, load_event):
