@@ -78,13 +78,19 @@ def _rows_by_year(
 def _frozen(conn: Connection, report: dict[str, Any], year: int) -> FrozenComparison | None:
     if report["status"] != "signed_off":
         return None
+    from co2calc.db.factorstore import reference_stamp
     from co2calc.factorstore import calc_context
-    from co2calc.results.restate import restated_totals
+    from co2calc.results.restate import cached_restated, restated_totals
 
     as_reported = report["frozen_results"] or {"kg_co2e": "0", "by_module": {}, "by_scope": {}}
-    # the frozen rows stay as reported; restated = the same entries with today's factors
-    restated = restated_totals(sql.entries_for_export(conn, report["id"]), calc_context(conn, year))
     current_hash = reports_sql.inputs_hash(conn, report["id"])
+    # the frozen rows stay as reported; restated = the same entries with today's factors
+    restated = cached_restated(
+        (report["id"], current_hash, reference_stamp(conn, year)),
+        lambda: restated_totals(
+            sql.entries_for_export(conn, report["id"]), calc_context(conn, year)
+        ),
+    )
     return FrozenComparison(
         signed_off_at=report["signed_off_at"],
         factor_version=report["frozen_factor_version"],

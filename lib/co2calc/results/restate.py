@@ -7,18 +7,44 @@ reference data active *now* — computed here, on request, by the same engine an
 never stored. An entry that cannot be computed any more (its stored data no
 longer validates, or it is flagged with today's factors) counts 0, as it would
 in a recalculation.
+
+The engine costs ~16 µs per entry, so :func:`cached_restated` keeps the figures of
+recently shown reports per process, keyed by what they depend on: the report, the
+hash of its inputs and the reference stamp of the year (factor set and reference
+data, ``co2calc.db.factorstore.reference_stamp``) — any change gives a new key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from co2calc.calc import CalcContext
 
-__all__ = ["restated_totals"]
+__all__ = ["cached_restated", "restated_totals"]
+
+_CACHE_SIZE = 256
+_cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def cached_restated(key: tuple[Any, ...], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``compute()``'s figures, kept for ``key`` = (report id, inputs hash, reference stamp)."""
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
+    value = compute()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
 
 
 def restated_totals(entries: Iterable[Mapping[str, Any]], ctx: CalcContext) -> dict[str, Any]:

@@ -160,6 +160,7 @@ def test_frozen_report_keeps_as_reported(sign_in, results_data):
     assert principal.post(f"/api/reports/{rid}/sign-off").status_code == 200
     before = _get(principal, f"/api/results/{results_data.lab1}/2083")
     assert D(before["frozen"]["as_reported"]["kg_co2e"]) == 240  # 1,000 kWh × 0.24
+    assert D(before["frozen"]["restated"]["kg_co2e"]) == 240  # same factors (and now cached)
 
     # WHEN the gas factor is corrected to 0.25 kg/kWh (new active factor set 2083.2) and the
     # year is recalculated, as loading a factor set requests
