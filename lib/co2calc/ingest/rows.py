@@ -33,6 +33,10 @@ _ANY_SEPARATOR = re.compile(r"[,\s\u00a0\u202f'\u2019]")  # both patterns need o
 def _number(value: str) -> str:
     if not _ANY_SEPARATOR.search(value):  # "2", "1234.5": neither pattern can match
         return value
+    int_part, comma, frac = value.partition(",")
+    # "12,5": _DECIMAL_COMMA's second form (isdecimal = the regex's \d), without the regex
+    if comma and int_part.isdecimal() and frac.isdecimal():
+        return f"{int_part}.{frac}"
     if _DECIMAL_COMMA.match(value):
         int_part, frac = value.rsplit(",", 1)
         return _SEPARATORS.sub("", int_part) + "." + frac
