@@ -192,8 +192,13 @@ def main() -> None:
     if args.workers:
         _serve_gunicorn(args)
         return
+    import signal
+    import sys
+
     server = make_server(args.host, args.port, Gateway(proxy=args.proxy), threaded=True)
     print(f"co2calc gateway on http://{args.host}:{server.port}", flush=True)
+    # SIGTERM (how a pod is stopped) exits normally: exit handlers stop worker processes
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server.serve_forever()
 
 

@@ -21,6 +21,7 @@ Results come back in submission order, so row errors keep the file's order.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, Future
@@ -192,11 +193,32 @@ def executor() -> Executor:
 
                 mp = multiprocessing.get_context("forkserver")
                 mp.set_forkserver_preload([__name__, "co2calc.ingest.bulk"])
-                _executor = ProcessPoolExecutor(workers, mp_context=mp)
+                _executor = ProcessPoolExecutor(
+                    workers, mp_context=mp, initializer=_exit_with, initargs=(os.getpid(),)
+                )
             _executor_workers = workers
             if old is not None:
                 old.shutdown(wait=False, cancel_futures=True)
         return _executor
+
+
+def _exit_with(parent: int) -> None:
+    """Worker initializer: leave when the importing process is gone. A process ended by a
+    signal does not shut its pool down, and a worker waiting for work would wait forever
+    (it holds its queue's write end itself)."""
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="ingest-parent-watch", daemon=True).start()
 
 
 def shutdown() -> None:

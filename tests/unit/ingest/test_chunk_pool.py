@@ -1,0 +1,71 @@
+"""The ingest function's chunk worker processes do not outlive it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+START = (
+    "from co2calc.ingest import chunks\n"
+    "[f.result() for f in chunks.warm()]\n"
+    "print('ready', flush=True)\n"
+    "import time; time.sleep(120)\n"
+)
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+    out, todo = set(), list(children.get(pid, []))
+    while todo:
+        p = todo.pop()
+        out.add(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for p in pids:
+        try:
+            state = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(p)
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_workers_leave_when_the_function_process_is_killed(sig: signal.Signals) -> None:
+    env = os.environ | {"CO2CALC_IMPORT_WORKERS": "2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", START], stdout=subprocess.PIPE, env=env, text=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        workers = _descendants(proc.pid)
+        assert len(workers) >= 3  # the fork server and two workers (+ resource tracker)
+        # WHEN the function's process is killed without shutting its pool down
+        proc.send_signal(sig)
+        proc.wait(timeout=10)
+        # THEN its workers and their fork server are gone within seconds
+        deadline = time.monotonic() + 10
+        while _alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(workers)
+    finally:
+        proc.kill()
