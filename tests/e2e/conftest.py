@@ -60,31 +60,14 @@ def screenshot():
 @pytest.fixture(scope="module")
 def oidc_issuer(gateway: str, demo, tmp_path_factory) -> Iterator:
     """The OIDC test issuer with the demo users; the gateway configured for it."""
-    from co2calc.auth.oidc import reset_caches
-    from co2calc.db import close_pool
     from co2calc.dev.oidc import TestIssuer
-    from co2calc.settings import get_settings
+    from co2calc.dev.stack import environment
 
     idp = TestIssuer(
         tmp_path_factory.mktemp("oidc-e2e"), redirect_uris=[f"{gateway}/api/auth/callback"]
     ).start()
-    env = idp.env() | {"CO2CALC_PUBLIC_URL": gateway}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-
-    def reset() -> None:
-        close_pool()
-        get_settings.cache_clear()
-        reset_caches()
-
-    reset()
-    yield idp
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    reset()
+    with environment(idp.env() | {"CO2CALC_PUBLIC_URL": gateway}):
+        yield idp
     idp.stop()
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from co2calc.dev.oidc import TestIssuer, demo_claims
+from co2calc.dev.stack import environment
 
 ROOT_DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", ".data", "test")
 
@@ -17,16 +18,6 @@ ROOT_DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", ".data", "
 # the callback syncs at sign-in.
 RT_PRINCIPAL = ("rt-principal@test.co2calc.org", "900002", "Rita Roundtrip")
 RT_MEMBER = ("rt-member@test.co2calc.org", "900003", "Max Roundtrip")
-
-
-def _reset() -> None:
-    from co2calc.auth.oidc import reset_caches
-    from co2calc.db import close_pool
-    from co2calc.settings import get_settings
-
-    close_pool()
-    get_settings.cache_clear()
-    reset_caches()
 
 
 @pytest.fixture(scope="session")
@@ -63,14 +54,6 @@ def issuer(gateway: str, demo, tmp_path_factory) -> Iterator[TestIssuer]:
         "CO2CALC_DIRECTORY_FILE": str(directory_file),
         "CO2CALC_DIRECTORY_SYNC_ON_LOGIN": "true",
     }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    _reset()
-    yield idp
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    _reset()
+    with environment(env):
+        yield idp
     idp.stop()

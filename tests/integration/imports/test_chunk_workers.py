@@ -51,6 +51,42 @@ def upload(make_year, stack, as_person, unit_ids):
     return run
 
 
+@pytest.fixture
+def setting(monkeypatch):
+    """``setting(IMPORT_WORKERS="0")``: a setting for this test (cached settings cleared)."""
+    from co2calc.ingest.settings import import_settings
+
+    def set_(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(f"CO2CALC_{name}", value)
+        import_settings.cache_clear()
+
+    yield set_
+    monkeypatch.undo()
+    import_settings.cache_clear()
+
+
+@pytest.fixture
+def after_write(monkeypatch):
+    """``after_write(f)``: ``f(n, rows)`` runs after the n-th batch written by any delivery."""
+    from co2calc.ingest import run
+
+    real_write = run._write_batch
+
+    def install(f) -> None:
+        n = 0
+
+        def write(conn, rows) -> None:
+            nonlocal n
+            real_write(conn, rows)
+            n += 1
+            f(n, rows)
+
+        monkeypatch.setattr(run, "_write_batch", write)
+
+    return install
+
+
 def _file(n: int, bad: set[int]) -> bytes:
     """``n`` flights, one per line; the lines in ``bad`` (1 = first data line) have
     a negative number of trips."""
@@ -65,19 +101,15 @@ def _file(n: int, bad: set[int]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_worker_processes_and_one_thread_write_the_same_rows(upload, monkeypatch):
-    from co2calc.ingest.settings import import_settings
-
+def test_worker_processes_and_one_thread_write_the_same_rows(upload, setting):
     # GIVEN small chunks, so that a 1,000-line file is 10 chunks spread over the workers
-    monkeypatch.setenv("CO2CALC_IMPORT_BATCH_ROWS", "100")
+    setting(IMPORT_BATCH_ROWS="100")
     content = _file(1000, bad={150, 151, 777})
     jobs = {}
     for workers in ("2", "0"):
-        monkeypatch.setenv("CO2CALC_IMPORT_WORKERS", workers)
-        import_settings.cache_clear()
+        setting(IMPORT_WORKERS=workers)
         # WHEN the same file is imported (valid rows only) by processes, then by a thread
         jobs[workers] = upload(content, valid_rows_only=True)
-    import_settings.cache_clear()
     for job in jobs.values():
         assert job["status"] == "succeeded", job
         assert (job["rows_read"], job["rows_valid"], job["rows_rejected"]) == (1000, 997, 3)
@@ -95,28 +127,21 @@ def test_worker_processes_and_one_thread_write_the_same_rows(upload, monkeypatch
         assert rows == ["151", "152", "778"], report
 
 
-def test_an_import_whose_worker_died_is_retried_with_a_new_pool(upload, monkeypatch):
-    from co2calc.ingest import chunks, run
-    from co2calc.ingest.settings import import_settings
+def test_an_import_whose_worker_died_is_retried_with_a_new_pool(upload, setting, after_write):
+    from co2calc.ingest import chunks
 
-    monkeypatch.setenv("CO2CALC_IMPORT_BATCH_ROWS", "100")
-    monkeypatch.setenv("CO2CALC_IMPORT_WORKERS", "2")
-    import_settings.cache_clear()
-    real_write = run._write_batch
+    setting(IMPORT_BATCH_ROWS="100", IMPORT_WORKERS="2")
     killed = []
 
-    def write_then_kill(conn, rows):
-        real_write(conn, rows)
-        if not killed:  # GIVEN a worker process is killed after the first batch was written
-            pool = chunks.executor()
-            pid = next(iter(pool._processes))  # type: ignore[attr-defined]
+    def kill_a_worker(n, rows) -> None:
+        if n == 1:  # GIVEN a worker process is killed after the first batch was written
+            pid = next(iter(chunks.executor()._processes))  # type: ignore[attr-defined]
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
-    monkeypatch.setattr(run, "_write_batch", write_then_kill)
+    after_write(kill_a_worker)
     # WHEN a 1,000-line file is imported
     job = upload(_file(1000, bad=set()))
-    import_settings.cache_clear()
     # THEN the broken delivery wrote nothing, the redelivery ran on a new pool and completed
     assert killed
     assert job["status"] == "succeeded", job
@@ -125,7 +150,7 @@ def test_an_import_whose_worker_died_is_retried_with_a_new_pool(upload, monkeypa
     assert killed[0] not in chunks.executor()._processes  # type: ignore[attr-defined]
 
 
-def test_reference_data_changed_during_an_import_restarts_it(upload, monkeypatch):
+def test_reference_data_changed_during_an_import_restarts_it(upload, setting, after_write):
     """Chunks are computed with the reference data the import's transaction saw: a change
     in between (here an exchange rate stored by the refresh function) makes the running
     delivery fail and the redelivery compute everything with the new data."""
@@ -133,26 +158,20 @@ def test_reference_data_changed_during_an_import_restarts_it(upload, monkeypatch
 
     from co2calc.db import refresh as refresh_sql
     from co2calc.db import transaction
-    from co2calc.ingest import run
-    from co2calc.ingest.settings import import_settings
 
-    monkeypatch.setenv("CO2CALC_IMPORT_BATCH_ROWS", "100")
-    import_settings.cache_clear()
-    real_write = run._write_batch
+    setting(IMPORT_BATCH_ROWS="100")
     writes = []
 
-    def write_then_refresh(conn, rows):
-        real_write(conn, rows)
+    def refresh_rates(n, rows) -> None:
         writes.append(rows.n_entries)
-        if len(writes) == 1:  # GIVEN new reference data is committed after the first batch
+        if n == 1:  # GIVEN new reference data is committed after the first batch
             with transaction(all_units=True) as other:
                 refresh_sql.upsert_fx(other, {(YEAR, "CHF"): Decimal("0.9321")}, "test")
 
-    monkeypatch.setattr(run, "_write_batch", write_then_refresh)
+    after_write(refresh_rates)
     try:
         job = upload(_file(1000, bad=set()))
     finally:
-        import_settings.cache_clear()
         with transaction(all_units=True) as conn:
             conn.execute("delete from fx_rate where year = %s", (YEAR,))
     # THEN the first delivery stopped (nothing of it committed) and the second wrote all
