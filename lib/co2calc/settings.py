@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # Container concurrency = gunicorn threads = pool size (architecture §5).
     threads: int = Field(default=8, ge=1, le=256)
     db_pool_min: int = Field(default=0, ge=0, le=1)
+    # None = threads; more when a request holds two connections at once (an import's
+    # write transaction and its progress updates)
+    db_pool_max: int | None = Field(default=None, ge=1, le=512)
     db_connect_timeout_s: float = 5.0
     db_statement_timeout_ms: int = 30_000
     # The role queries run as (SET ROLE): not superuser, not BYPASSRLS, so RLS applies.

@@ -112,7 +112,9 @@ EVENT_FUNCTIONS: tuple[EventFunction, ...] = (
         "ingest",
         triggers=(S3_OBJECT_CREATED, "dev.knative.connector.event.aws-sqs"),
         cpus=2,  # the importer writes while its chunk workers validate and compute
-        env=(("CO2CALC_IMPORT_WORKERS", "2"),),
+        # an import holds its write transaction and takes a second connection for its
+        # progress: two per request (containerConcurrency 4)
+        env=(("CO2CALC_IMPORT_WORKERS", "2"), ("CO2CALC_DB_POOL_MAX", "8")),
     ),
     EventFunction(
         "refresh",

@@ -48,7 +48,7 @@ def get_pool() -> ConnectionPool:
                 _pool = ConnectionPool(
                     settings.database_url.get_secret_value(),
                     min_size=settings.db_pool_min,
-                    max_size=settings.threads,
+                    max_size=settings.db_pool_max or settings.threads,
                     timeout=settings.db_connect_timeout_s,
                     kwargs={
                         "connect_timeout": max(1, int(settings.db_connect_timeout_s)),

@@ -178,3 +178,38 @@ def test_reference_data_changed_during_an_import_restarts_it(upload, setting, af
     assert job["status"] == "succeeded", job
     assert sum(writes) > 1000 and job["rows_written"] == 1000
     assert len(_entries(job["id"])) == 1000
+
+
+def test_progress_is_recorded_beside_the_write_transaction(upload, setting, after_write):
+    """An import holds its write transaction on one connection and records its progress
+    on a second one while it runs: with one request thread the pool must still hold two
+    (CO2CALC_DB_POOL_MAX, as the ingest Service sets it); a pool of one would make the
+    progress update wait for the write transaction that waits for it."""
+    import time
+
+    from co2calc.db import close_pool, transaction
+
+    setting(IMPORT_BATCH_ROWS="100", THREADS="1", DB_POOL_MAX="2")
+    close_pool()  # the next connection opens a pool of the new size
+    seen = []
+
+    def slow_first_batch(n, rows) -> None:
+        if n == 1:  # GIVEN a first batch that takes longer than the progress interval
+            time.sleep(1.2)
+        if n == 2:  # THEN the progress of the running import is visible to others
+            with transaction(all_units=True) as other:
+                seen.append(
+                    other.execute(
+                        "select phase, rows_read from job where status = 'running'"
+                        " and unit_id is not null and year = %s",
+                        (YEAR,),
+                    ).fetchone()
+                )
+
+    after_write(slow_first_batch)
+    try:
+        job = upload(_file(1000, bad=set()))
+    finally:
+        close_pool()
+    assert job["status"] == "succeeded" and job["attempts"] == 1, job  # no retry needed
+    assert seen and seen[0]["phase"] == "writing" and seen[0]["rows_read"] > 0, seen
