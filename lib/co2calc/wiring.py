@@ -106,7 +106,13 @@ EVENT_FUNCTIONS: tuple[EventFunction, ...] = (
         triggers=(YEAR_CREATED,),
         schedules=(Schedule("directory-sync-nightly", "15 2 * * *", "directory-sync"),),
     ),
-    EventFunction("calculate", triggers=(RECALC_REQUESTED,)),
+    EventFunction(
+        "calculate",
+        triggers=(RECALC_REQUESTED,),
+        # a run holds 4 connections (its job, the entry cursor, 2 writers); requests that
+        # arrive meanwhile (queued behind the run, or another year) need one each
+        env=(("CO2CALC_DB_POOL_MAX", "12"),),
+    ),
     # S3 → s3-notify, and AWS S3 → SQS → IntegrationSource (aws.sqs)
     EventFunction(
         "ingest",
