@@ -128,6 +128,12 @@ def main() -> None:
             directory=institution_directory(args.seed_units),
         ) as stack:
             _PG_DATADIR, _S3_PROC = pg.datadir, stack.store._proc
+            from co2calc.ingest import chunks
+
+            # a warm instance: the chunk workers are started by a function's first import
+            # (~0.7 s, once per instance); this measures imports, not that start
+            for f in chunks.warm():
+                f.result()
             if args.before_0014:
                 _owner_sql(UNDO_0014)
             try:

@@ -7,10 +7,11 @@ errors propagate so the Broker redelivers.
 
 import functions_framework
 
-from co2calc.ingest import chunks
 from co2calc.ingest.handler import handle_cloudevent
 
-chunks.warm()  # the chunk workers start with the function, not with its first import
+# No worker processes are started here: functions-framework imports this module in
+# gunicorn's master, which then forks the serving process; a pool started before that
+# fork would be unusable in it. The first import starts them (co2calc.ingest.chunks).
 
 
 @functions_framework.cloud_event

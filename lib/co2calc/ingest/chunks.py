@@ -9,7 +9,11 @@ Chunks run in a small pool of worker processes (``CO2CALC_IMPORT_WORKERS``, defa
 2; 0 = one thread of the importing process): validation and the engine are pure
 Python, so threads of one process would share one core (the GIL), while the writing
 thread mostly waits for PostgreSQL. Workers are started from a fork server that has
-imported this module (the engine, the entry models) once; each worker opens its own
+imported this module (the engine, the entry models) once, by the process's first import
+(about 0.7 s), and kept — never at module import: functions-framework imports the
+function in gunicorn's master, which forks the serving process afterwards, and a pool
+does not survive a fork (its threads and its fork server stay with the parent). They
+leave when their process is gone. Each worker opens its own
 database connection on first use, for the import's reference data (factor set,
 rates) and the owners of travel rows; entry ids are allocated by the importer, in
 file order. It computes with the factor set and reference data the
@@ -246,6 +250,7 @@ def _ready() -> bool:
 
 
 def warm() -> list[Future]:
-    """Start the workers now, in the background, rather than at the first import."""
+    """Start the workers now (in the background) rather than at the first import — in the
+    serving process only (see the module docstring)."""
     ex = executor()
     return [ex.submit(_ready) for _ in range(max(1, _executor_workers))]

@@ -69,3 +69,21 @@ def test_workers_leave_when_the_function_process_is_killed(sig: signal.Signals) 
         assert not _alive(workers)
     finally:
         proc.kill()
+
+
+def test_loading_the_function_starts_no_process() -> None:
+    """functions-framework loads the function in gunicorn's master before forking the
+    serving process: a pool started then would be unusable after the fork."""
+    root = Path(__file__).resolve().parents[3]
+    load = (
+        "import functions_framework, os, pathlib\n"
+        f"functions_framework.create_app('ingest_event', '{root}/functions/ingest/main.py',"
+        " 'cloudevent')\n"
+        "kids = [p for p in pathlib.Path('/proc').iterdir() if p.name.isdigit()"
+        " and (p / 'stat').read_text().rsplit(')', 1)[1].split()[1] == str(os.getpid())]\n"
+        "print(len(kids))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", load], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "0", out.stdout + out.stderr
