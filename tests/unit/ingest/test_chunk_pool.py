@@ -87,3 +87,44 @@ def test_loading_the_function_starts_no_process() -> None:
         [sys.executable, "-c", load], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "0", out.stdout + out.stderr
+
+
+def test_the_pool_works_in_the_serving_process_of_functions_framework(tmp_path: Path) -> None:
+    """The production server model: the CLI imports the source in gunicorn's master, the
+    forked worker serves requests and starts the chunk workers at its first use."""
+    import socket
+
+    import httpx
+
+    source = tmp_path / "main.py"
+    source.write_text(
+        "import functions_framework\n"
+        "from co2calc.ingest import chunks\n"
+        "@functions_framework.http\n"
+        "def probe(request):\n"
+        "    return str(chunks.executor().submit(chunks._ready).result(timeout=30))\n"
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cli = Path(sys.executable).with_name("functions-framework")
+    env = os.environ | {"CO2CALC_IMPORT_WORKERS": "2", "THREADS": "2"}
+    server = subprocess.Popen(
+        [str(cli), "--target", "probe", "--source", str(source), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/", timeout=40)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "did not start"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.text == "True", r.text
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
