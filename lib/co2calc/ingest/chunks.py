@@ -94,6 +94,8 @@ def _validator(spec: ChunkSpec) -> Any:
     key = (spec.module, spec.submodule, spec.unit_id is None, spec.header)
     v = _validators.get(key)
     if v is None:
+        if len(_validators) >= 64:  # headers vary (column order): keep the cache bounded
+            _validators.clear()
         lay = layout(spec.module, spec.submodule, spec.unit_id is None)
         v = _validators[key] = RowValidator(spec.module, spec.submodule, lay, list(spec.header))
     return v
