@@ -2,10 +2,11 @@
 
 1. Claim the job (conditional UPDATE on the job row; key = bucket + key + ETag).
 2. Download the object to a temporary file (size checked against the limit).
-3. Stream rows: header check, row validation, compute; valid rows are written
-   in batches (COPY) inside ONE write transaction, which also deletes the
-   previous entries in replace mode and marks the job succeeded — a crash
-   anywhere rolls everything back, and a redelivery runs the job again.
+3. Stream rows: header check, then chunks of rows validated and computed by the
+   chunk workers (``co2calc.ingest.chunks``); valid rows are written in batches
+   (COPY) inside ONE write transaction, which also deletes the previous entries
+   in replace mode and marks the job succeeded — a crash anywhere rolls
+   everything back, and a redelivery runs the job again.
 4. Progress (phase, rows read/valid/rejected) goes to the job row in separate
    short transactions while the write transaction is open.
 
@@ -66,9 +67,8 @@ def ingest_object(
     obj: ObjectCreated,
     *,
     client: Any = None,
-    after_batch: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
-    """Import one uploaded object (idempotent). ``after_batch(n_batches)`` is a test seam."""
+    """Import one uploaded object (idempotent)."""
     from co2calc.db import jobs as sql
     from co2calc.db import transaction
     from co2calc.ingest.settings import import_settings
@@ -111,7 +111,7 @@ def ingest_object(
             _download(obj, path, settings.upload_max_bytes, client)
             counts.timings["download_s"] = round(time.monotonic() - t_download, 3)
             download = counts.timings
-            _import(job, path, parsed.ext, counts, settings, after_batch)
+            _import(job, path, parsed.ext, counts, settings)
             counts.timings = download | counts.timings
     except InputError as exc:
         report = (
@@ -196,7 +196,6 @@ class _Load:
     """What the import wrote so far (all inside its one transaction)."""
 
     writing: bool = True  # False once a row failed (all-or-nothing): only validate
-    batches: int = 0
     written: int = 0
     touched: set[int] = field(default_factory=set)  # report ids
     timings: dict[str, float] = field(
@@ -210,7 +209,6 @@ def _import(
     ext: str,
     counts: _Counts,
     settings: Any,
-    after_batch: Callable[[int], None] | None,
 ) -> None:
     from co2calc.db import ingest as isql
     from co2calc.db import jobs as jsql
@@ -270,7 +268,7 @@ def _import(
                 conn, year=year, module=module, submodule=submodule, unit_id=job["unit_id"]
             )
         load = _Load()
-        _rows_loop(conn, spec, rows.rows, load, counts, settings, after_batch, progress)
+        _rows_loop(conn, spec, rows.rows, load, counts, settings, progress)
         counts.written = load.written
         if load.touched:
             isql.mark_modules_started(conn, sorted(load.touched), module)
@@ -315,7 +313,6 @@ def _rows_loop(
     load: _Load,
     counts: _Counts,
     settings: Any,
-    after_batch: Callable[[int], None] | None,
     progress: Callable[[str], None],
 ) -> None:
     """Parse, validate and compute ahead; write here, in file order.
@@ -381,9 +378,6 @@ def _rows_loop(
             load.timings["copy_s"] += time.perf_counter() - t0
             load.written += result.rows.n_entries
             load.touched |= result.rows.report_ids
-            load.batches += 1
-            if after_batch is not None:
-                after_batch(load.batches)
         if time.monotonic() - last_progress > 1.0:
             progress("writing" if load.writing else "validating")
             last_progress = time.monotonic()
