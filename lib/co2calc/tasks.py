@@ -105,11 +105,7 @@ def _redrive(conn, publish, publish_s3, s3) -> dict[str, int]:
 
 def _object_created_record(job: dict[str, Any], s3: Any) -> Any:
     """The S3 notification record s3-notify would have sent for the job's upload."""
-    import secrets
-    from datetime import UTC, datetime
-    from urllib.parse import quote_plus
-
-    from co2calc.events_s3 import S3Bucket, S3EventRecord, S3Message, S3Object
+    from co2calc.uploads import object_created_record
 
     size = None
     try:
@@ -117,24 +113,13 @@ def _object_created_record(job: dict[str, Any], s3: Any) -> Any:
         size = head["ContentLength"]
     except Exception:  # gone or store down: ingest decides; the event still names the object
         log_event("re-drive: object not readable", logging.WARNING, job_id=job["id"])
-    now = datetime.now(UTC)
-    return S3EventRecord(
-        eventTime=now,
-        eventName="ObjectCreated:Put",
-        responseElements={
-            "x-amz-request-id": f"REDRIVE{secrets.token_hex(8).upper()}",
-            "x-amz-id-2": "co2calc-maintenance",
-        },
-        s3=S3Message(
-            configurationId="co2calc-uploads",
-            bucket=S3Bucket(name=job["bucket"], arn=f"arn:aws:s3:::{job['bucket']}"),
-            object=S3Object(
-                key=quote_plus(job["object_key"], safe="/"),
-                size=size,
-                eTag=job["etag"],
-                sequencer=f"{int(now.timestamp() * 1e9):X}",
-            ),
-        ),
+    return object_created_record(
+        job["bucket"],
+        job["object_key"],
+        job["etag"],
+        size,
+        origin="co2calc-maintenance",
+        request_prefix="REDRIVE",
     )
 
 

@@ -172,12 +172,19 @@ def delete_object(bucket: str, key: str, client: Any = None) -> None:
 
 
 def object_created_record(
-    bucket: str, key: str, etag: str, size: int | None, *, origin: str
+    bucket: str,
+    key: str,
+    etag: str,
+    size: int | None,
+    *,
+    origin: str,
+    request_prefix: str = "RETRY",
 ) -> Any:
-    """The S3 notification record the store would send for this object (a re-emission).
+    """The S3 notification record the store would send for this object (a re-emission:
+    the jobs console's retry, maintenance's re-drive).
 
-    ``origin`` names who re-emits it (``x-amz-id-2``); the request id is random, so a
-    Broker never deduplicates it against the original notification.
+    ``origin`` names who re-emits it (``x-amz-id-2``); the request id is random after
+    ``request_prefix``, so a Broker never deduplicates it against the original.
     """
     import secrets
     from datetime import UTC, datetime
@@ -190,7 +197,7 @@ def object_created_record(
         eventTime=now,
         eventName="ObjectCreated:Put",
         responseElements={
-            "x-amz-request-id": f"RETRY{secrets.token_hex(8).upper()}",
+            "x-amz-request-id": f"{request_prefix}{secrets.token_hex(8).upper()}",
             "x-amz-id-2": origin,
         },
         s3=S3Message(
