@@ -1,24 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { json, mockFetch } from '@/test/fetch'
 
 import { listUnits } from './units'
 import { getSession, loginUrl, logout } from './auth'
 import { buildUrl, CSRF_HEADER, onApiError, setCsrfTokenProvider } from './client'
 import { ApiError, NETWORK_ERROR_TYPE } from './errors'
 
-const json = (status: number, body: unknown, contentType = 'application/json') =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': contentType } })
-
-const fetchMock = vi.fn<typeof fetch>()
-
-beforeEach(() => {
-  vi.stubGlobal('fetch', fetchMock)
-  setCsrfTokenProvider(() => 'csrf-123')
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-  setCsrfTokenProvider(() => null)
-})
+const fetchMock = mockFetch()
+beforeEach(() => setCsrfTokenProvider(() => 'csrf-123'))
+afterEach(() => setCsrfTokenProvider(() => null))
 
 function lastCall(): { url: string; init: RequestInit; headers: Headers } {
   const [url, init] = fetchMock.mock.calls.at(-1) ?? []

@@ -1,16 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
+import { mockFetch } from '@/test/fetch'
 import { createTestI18n } from '@/test/i18n'
 
 import ExplainDialog from './ExplainDialog.vue'
 
-const fetchMock = vi.fn<typeof fetch>()
-beforeEach(() => vi.stubGlobal('fetch', fetchMock))
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-})
+const fetchMock = mockFetch()
 
 const trace = {
   module: 'process-emissions',

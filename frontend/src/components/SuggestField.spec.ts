@@ -1,21 +1,16 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { QSelect } from 'quasar'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { MODULE_SPECS, emptyEntry } from '@/domain/modules'
+import { mockFetch } from '@/test/fetch'
 import { createTestI18n } from '@/test/i18n'
 
 import EntryForm from './EntryForm.vue'
 import SuggestField from './SuggestField.vue'
 
-const fetchMock = vi.fn<typeof fetch>()
+const fetchMock = mockFetch()
 const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
-
-beforeEach(() => vi.stubGlobal('fetch', fetchMock))
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-})
 
 const train = MODULE_SPECS.travel.submodules[1]!
 

@@ -1,14 +1,15 @@
 import { createPinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 
 import type { Session } from '@/api/auth'
 import { createAppI18n } from '@/i18n'
+import { mockFetch } from '@/test/fetch'
 
 import { createAppRouter } from './index'
 import { safeReturnTo } from './returnTo'
 
-const fetchMock = vi.fn<typeof fetch>()
+const fetchMock = mockFetch()
 const respond = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {
     status,
@@ -24,12 +25,6 @@ const session = (admin: boolean): Session => ({
 function makeRouter() {
   return createAppRouter(createAppI18n(), createPinia(), createMemoryHistory())
 }
-
-beforeEach(() => vi.stubGlobal('fetch', fetchMock))
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-})
 
 // The first navigation imports the route's pages (prefetched by the router): give the
 // transform of those modules time on a cold cache.

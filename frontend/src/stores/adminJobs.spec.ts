@@ -1,16 +1,14 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 import JobsPage from '@/pages/JobsPage.vue'
+import { json, mockFetch } from '@/test/fetch'
 import { createTestI18n } from '@/test/i18n'
 
 import { isRetryable, useAdminJobsStore } from './adminJobs'
 
-const fetchMock = vi.fn<typeof fetch>()
-const json = (status: number, body: unknown, type = 'application/json') =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } })
+const fetchMock = mockFetch({ pinia: true })
 const job = (over: Record<string, unknown> = {}) => ({
   id: 'j1', status: 'failed', phase: 'failed', year: 2100, unit_id: 7, unit_code: 'LAB-1', module: 'travel', submodule: 'plane',
   mode: 'append', valid_rows_only: false, object_key: 'uploads/2100/LAB-1/travel/plane/j1.csv', rows_read: 3, rows_valid: 0,
@@ -22,13 +20,7 @@ const pendingAgain = job({ status: 'pending', phase: 'queued', attempts: 0, rows
 const problem = (status: number, detail: string) =>
   json(status, { type: 'https://co2calc.org/problems/conflict', title: 'Conflict', status, detail }, 'application/problem+json')
 
-beforeEach(() => {
-  setActivePinia(createPinia())
-  vi.stubGlobal('fetch', fetchMock)
-})
 afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
   document.body.innerHTML = ''
 })
 

@@ -1,22 +1,11 @@
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { json as respond, mockFetch } from '@/test/fetch'
 
 import { useEntriesStore } from './entries'
 
-const fetchMock = vi.fn<typeof fetch>()
-const respond = (status: number, body: unknown, type = 'application/json') =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } })
+const fetchMock = mockFetch({ pinia: true })
 const page = { items: [], total: 0, page: 1, page_size: 25, totals: { count: 0, kg_co2e: '0' } }
 const target = { module: 'travel', unitId: 7, year: 2024, submodule: 'plane' }
-
-beforeEach(() => {
-  setActivePinia(createPinia())
-  vi.stubGlobal('fetch', fetchMock)
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-})
 
 describe('entries store', () => {
   it('asks the server for a sorted, searched, filtered page', async () => {

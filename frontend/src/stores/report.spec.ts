@@ -1,13 +1,11 @@
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import type { Report } from '@/api/reports'
+import { json as respond, mockFetch } from '@/test/fetch'
 
 import { useReportStore } from './report'
 
-const fetchMock = vi.fn<typeof fetch>()
-const respond = (status: number, body: unknown, type = 'application/json') =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } })
+const fetchMock = mockFetch({ pinia: true })
 
 const report = (status: Report['status'] = 'open'): Report => ({
   id: 5,
@@ -24,15 +22,6 @@ const report = (status: Report['status'] = 'open'): Report => ({
     { module: 'headcount', status: 'validated', entries: 3, flagged: 0, kg_co2e: '0', validated_at: null },
     { module: 'travel', status: 'in_progress', entries: 4, flagged: 1, kg_co2e: '1200.5', validated_at: null },
   ],
-})
-
-beforeEach(() => {
-  setActivePinia(createPinia())
-  vi.stubGlobal('fetch', fetchMock)
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
 })
 
 describe('report store', () => {

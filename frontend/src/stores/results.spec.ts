@@ -1,17 +1,9 @@
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { mockFetch } from '@/test/fetch'
 
 import { useResultsStore } from './results'
 
-const fetchMock = vi.fn<typeof fetch>()
-beforeEach(() => {
-  setActivePinia(createPinia())
-  vi.stubGlobal('fetch', fetchMock)
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-})
+const fetchMock = mockFetch({ pinia: true })
 
 const ok = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } })
 const notFound = () =>

@@ -1,7 +1,7 @@
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import type { Session } from '@/api/auth'
+import { json as respond, mockFetch } from '@/test/fetch'
 
 import { useSessionStore } from './session'
 
@@ -12,18 +12,7 @@ const session: Session = {
   csrf_token: 'tok',
 }
 
-const fetchMock = vi.fn<typeof fetch>()
-const respond = (status: number, body?: unknown, type = 'application/json') =>
-  new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'Content-Type': type } })
-
-beforeEach(() => {
-  setActivePinia(createPinia())
-  vi.stubGlobal('fetch', fetchMock)
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-})
+const fetchMock = mockFetch({ pinia: true })
 
 describe('session store', () => {
   it('loads the signed-in user once', async () => {

@@ -1,25 +1,14 @@
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { json, mockFetch } from '@/test/fetch'
 
 import { useUploadStore } from './entries'
 
-const fetchMock = vi.fn<typeof fetch>()
-const json = (status: number, body: unknown, type = 'application/json') =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } })
+const fetchMock = mockFetch({ pinia: true })
 const target = { module: 'process-emissions', unitId: 7, year: 2100, submodule: 'gas' }
 const job = (over: Record<string, unknown>) => ({
   id: 'j1', status: 'pending', phase: 'queued', year: 2100, unit_id: 7, module: 'process-emissions', submodule: 'gas',
   mode: 'append', valid_rows_only: false, object_key: 'k', rows_read: 0, rows_valid: 0, rows_rejected: 0, rows_written: 0,
   rows_per_second: null, error: null, error_report: null, attempts: 0, created_at: '2026-01-01T00:00:00Z', ...over,
-})
-
-beforeEach(() => {
-  setActivePinia(createPinia())
-  vi.stubGlobal('fetch', fetchMock)
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
 })
 
 describe('upload store', () => {
