@@ -403,23 +403,28 @@ def main() -> None:
             factory, year=YEAR, reason="bench baseline", batch_size=args.batch, writers=args.writers
         )
         print(line("baseline (engine, insert)", base) + f"  invalid={base['invalid']}", flush=True)
+
+        def annual_update(label: str, version: str, scale: str, **options) -> dict:
+            """Store the next annual set (every factor × ``scale``), recalculate the year,
+            print its rate, CPU and HOT lines."""
+            with factory() as conn:
+                previous = active_factor_set(conn, YEAR)
+                store_factor_set(conn, annual(version, previous, Decimal(scale)))
+            vacuum()
+            stats = table_stats(url)
+            with ServerCpu() as cpu:
+                r = recalculate(
+                    factory, year=YEAR, batch_size=args.batch, writers=args.writers, **options
+                )
+            print(line(label, r) + "  (goal ≥ 50,000)", flush=True)
+            print(cpu.line(r["entries"]), flush=True)
+            print(hot_line(stats, table_stats(url)), flush=True)
+            return r
+
         # 1. the engine path: an annual update, every entry recomputed (scope "all")
-        with factory() as conn:
-            first = active_factor_set(conn, YEAR)
-            store_factor_set(conn, annual(f"{YEAR}.bench2", first, Decimal("1.05")))
-        vacuum()
-        stats = table_stats(url)
-        with ServerCpu() as cpu_engine:
-            r = recalculate(
-                factory,
-                year=YEAR,
-                reason="bench factor change",
-                batch_size=args.batch,
-                writers=args.writers,
-            )
-        print(line("engine path (annual update)", r) + "  (goal ≥ 50,000)", flush=True)
-        print(cpu_engine.line(r["entries"]), flush=True)
-        print(hot_line(stats, table_stats(url)), flush=True)
+        r = annual_update(
+            "engine path (annual update)", f"{YEAR}.bench2", "1.05", reason="bench factor change"
+        )
         print(
             f"  read {r['read_s']:.1f} s, compute {r['compute_s']:.1f} s (main thread),"
             f" waiting for writers {r['wait_writer_s']:.1f} s,"
@@ -429,23 +434,13 @@ def main() -> None:
         print(f"load average: {uptime()}", flush=True)
         # 2. the set-based path: the next annual update of every factor the entries use,
         #    requested as the factors function does (scope "factors")
-        with factory() as conn:
-            previous = active_factor_set(conn, YEAR)
-            store_factor_set(conn, annual(f"{YEAR}.bench3", previous, Decimal("0.97")))
-        vacuum()
-        stats = table_stats(url)
-        with ServerCpu() as cpu_set:
-            s = recalculate(
-                factory,
-                year=YEAR,
-                reason="bench annual update",
-                scope="factors",
-                batch_size=args.batch,
-                writers=args.writers,
-            )
-        print(line("set-based path (annual update)", s) + "  (goal ≥ 50,000)", flush=True)
-        print(cpu_set.line(s["entries"]), flush=True)
-        print(hot_line(stats, table_stats(url)), flush=True)
+        s = annual_update(
+            "set-based path (annual update)",
+            f"{YEAR}.bench3",
+            "0.97",
+            reason="bench annual update",
+            scope="factors",
+        )
         print(
             f"  affected entries {s['entries']:,}: {s['set_entries']:,} re-valued in SQL,"
             f" {s['engine_entries']:,} through the engine;"
