@@ -10,9 +10,12 @@ writes them in batches of ``import_batch_rows`` through the real write path
 (``co2calc.ingest.bulk.write_rows``) as the application role, inside a
 transaction that is rolled back, once per variant:
 
-    base            the write path as it is
+    base            the write path as it is (COPY straight into the tables as the
+                    loader role of migration 0016)
     before 0014     migration 0014 undone in the transaction (foreign keys back)
-    superuser       the same statements without row-level security (owner bypasses)
+    superuser       the same statements as the owner (no role switch)
+    staging         the application role's own path: COPY into temporary staging
+                    tables, then INSERT … SELECT (where the loader role is missing)
     -<index>        one index of entry/emission dropped inside the transaction
     no-indexes      every secondary index of entry and emission dropped
 
@@ -123,7 +126,7 @@ class _Timed:
     def execute(self, query, *a, **kw):
         t0 = time.perf_counter()
         r = self._conn.execute(query, *a, **kw)
-        self._add(str(query), time.perf_counter() - t0)
+        self._add(query, time.perf_counter() - t0)
         return r
 
     def cursor(self, *a, **kw):
@@ -142,14 +145,16 @@ class _Timed:
                     t0 = time.perf_counter()
                     with cur.copy(statement, *a, **kw) as c:
                         yield c
-                    timed._add(str(statement), time.perf_counter() - t0)
+                    timed._add(statement, time.perf_counter() - t0)
 
                 return cm()
 
         return _Cur()
 
-    def _add(self, q: str, dt: float) -> None:
-        words = q.split()
+    def _add(self, q, dt: float) -> None:
+        if hasattr(q, "as_string"):  # psycopg.sql.Composed
+            q = q.as_string(self._conn)
+        words = q.replace('"', "").split()
         kind = words[0].lower()
         if kind == "copy":
             key = f"copy {words[1]}"
@@ -173,6 +178,7 @@ def _indexes(conn) -> list[tuple[str, str]]:
 def _write(dsn: str, built, variant: str, setup: list[str]) -> dict[str, float]:
     import psycopg
 
+    from co2calc.db.ingest import can_copy_directly
     from co2calc.ingest.bulk import write_rows
 
     sums: dict[str, float] = {}
@@ -187,8 +193,9 @@ def _write(dsn: str, built, variant: str, setup: list[str]) -> dict[str, float]:
         timed = _Timed(conn, sums)
         cpu0 = _backend_cpu(pid)
         t0 = time.perf_counter()
+        direct = variant != "staging" and can_copy_directly(conn)
         for rows in built:
-            write_rows(timed, rows)
+            write_rows(timed, rows, direct=direct)
         sums["total"] = time.perf_counter() - t0
         sums["server cpu"] = _backend_cpu(pid) - cpu0
         conn.rollback()
@@ -243,6 +250,7 @@ def main() -> None:
         ("base", []),
         ("before 0014", UNDO_0014),
         ("superuser", []),
+        ("staging", []),
     ]
     if fks:
         variants.append(("-foreign keys", [f"alter table entry drop constraint {k}" for k in fks]))

@@ -2,6 +2,12 @@
 
 Entry ids are allocated from the identity sequence before the COPY, so emission
 rows can reference their entry in the same stream (no round trip per row).
+
+Two ways to load a batch: through temporary staging tables and an ``INSERT …
+SELECT`` (:func:`copy_entries`, :func:`copy_emissions`: what the application role
+can do, since COPY FROM is refused where row-level security applies), or straight
+into the tables as the loader role of migration 0016 (:func:`copy_direct`) when the
+session may switch to it (:func:`can_copy_directly`).
 """
 
 from __future__ import annotations
@@ -16,8 +22,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENTRY_COPY_COLUMNS",
+    "LOADER_ROLE",
     "allocate_entry_ids",
     "analyze_entries",
+    "can_copy_directly",
+    "copy_direct",
     "copy_emissions",
     "copy_entries",
     "delete_previous_import",
@@ -89,6 +98,56 @@ def allocate_entry_ids(conn: Connection, n: int) -> list[int]:
         " from generate_series(1, %s)) as ids",
         (n,),
     ).fetchone()["ids"]
+
+
+LOADER_ROLE = "co2calc_loader"  # migration 0016: INSERT on entry and emission, BYPASSRLS
+
+
+def can_copy_directly(conn: Connection) -> bool:
+    """Whether this session may load with :func:`copy_direct` (the loader role exists,
+    bypasses row-level security and the login user may switch to it)."""
+    from psycopg.rows import tuple_row
+
+    row = (
+        conn.cursor(row_factory=tuple_row)
+        .execute(
+            "select pg_has_role(session_user, oid, 'MEMBER') from pg_roles"
+            " where rolname = %s and rolbypassrls",
+            (LOADER_ROLE,),
+        )
+        .fetchone()
+    )
+    return bool(row and row[0])
+
+
+def copy_direct(conn: Connection, entries: bytes, emissions: bytes | None) -> None:
+    """COPY one batch (COPY text in ENTRY_COPY_COLUMNS / EMISSION_COLUMNS order) straight
+    into entry and emission, as the loader role for these two statements only.
+
+    For a trusted system job whose transaction already sees every unit (the importer,
+    the bench seed): row-level security would admit every row anyway. Constraints and
+    the statement-level reference checks of entry (0014) still run. No other thread may
+    use ``conn`` meanwhile: its statements would run as the loader role."""
+    from psycopg import sql
+    from psycopg.rows import tuple_row
+
+    from co2calc.db.emissions import EMISSION_COLUMNS
+
+    cur = conn.cursor(row_factory=tuple_row)
+    role = cur.execute("select current_user").fetchone()[0]
+    cur.execute(sql.SQL("set local role {}").format(sql.Identifier(LOADER_ROLE)))
+    for table, columns, data in (
+        ("entry", ENTRY_COPY_COLUMNS, entries),
+        ("emission", EMISSION_COLUMNS, emissions),
+    ):
+        if data:
+            statement = sql.SQL("copy {} ({}) from stdin").format(
+                sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+            )
+            with cur.copy(statement) as copy:
+                copy.write(data)
+    # back to the transaction's role (on an error the rollback undoes SET LOCAL)
+    cur.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
 
 
 def copy_entries(conn: Connection, rows: CopyRows) -> None:

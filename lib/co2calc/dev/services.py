@@ -66,6 +66,7 @@ class LocalPostgres:
     datadir: Path
     port: int = 54329
     user: str = "co2calc"
+    shared_buffers: str = "256MB"
     _started_here: bool = field(default=False, init=False)
 
     @property
@@ -107,7 +108,7 @@ class LocalPostgres:
             )
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-            " -c max_connections=200 -c shared_buffers=256MB -c fsync=off"
+            f" -c max_connections=200 -c shared_buffers={self.shared_buffers} -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off"
         )
         self._run(

@@ -111,11 +111,16 @@ def build_rows(
     )
 
 
-def write_rows(conn: Connection, rows: Rows) -> None:
-    """COPY one batch of entries and their emission rows (in the caller's transaction)."""
+def write_rows(conn: Connection, rows: Rows, *, direct: bool = False) -> None:
+    """COPY one batch of entries and their emission rows (in the caller's transaction):
+    straight into the tables when ``direct`` (``co2calc.db.ingest.can_copy_directly``),
+    else through staging tables."""
     from co2calc.db import ingest as sql
     from co2calc.db.emissions import copy_new
 
+    if direct:
+        sql.copy_direct(conn, rows.entries, rows.emissions if rows.n_emissions else None)
+        return
     sql.copy_entries(conn, rows.entries)
     if rows.n_emissions:
         copy_new(conn, rows.emissions)
@@ -134,7 +139,7 @@ def write_entries(
 
     ids = sql.allocate_entry_ids(conn, len(items))
     rows = build_rows(conn, target, items, ids, reports, ctx)
-    write_rows(conn, rows)
+    write_rows(conn, rows, direct=sql.can_copy_directly(conn))
     if rows.report_ids:
         sql.mark_modules_started(conn, sorted(rows.report_ids), target.module)
     return rows

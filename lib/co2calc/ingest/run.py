@@ -184,22 +184,29 @@ def _error_report(job: dict[str, Any], errors: list[RowError], client: Any) -> s
     return key
 
 
-def _write_batch(conn, rows: Any) -> None:
+def _write_batch(conn, rows: Any, *, direct: bool) -> None:
     """COPY one computed chunk in the import's transaction (a test seam too)."""
     from co2calc.ingest.bulk import write_rows
 
-    write_rows(conn, rows)
+    write_rows(conn, rows, direct=direct)
 
 
 @dataclass
 class _Load:
     """What the import wrote so far (all inside its one transaction)."""
 
+    direct: bool  # COPY straight into the tables (co2calc.db.ingest.can_copy_directly)
     writing: bool = True  # False once a row failed (all-or-nothing): only validate
     written: int = 0
     touched: set[int] = field(default_factory=set)  # report ids
     timings: dict[str, float] = field(
-        default_factory=lambda: {"validate_s": 0.0, "compute_s": 0.0, "copy_s": 0.0}
+        default_factory=lambda: {
+            "validate_s": 0.0,  # thread CPU in the chunk workers
+            "compute_s": 0.0,  # (the same)
+            "feed_cpu_s": 0.0,  # parse, ids, hand-over: the feeder thread's CPU
+            "copy_s": 0.0,  # wall time of the writes
+            "write_cpu_s": 0.0,  # the writing thread's CPU (results in, COPY out)
+        }
     )
 
 
@@ -267,7 +274,7 @@ def _import(
             isql.delete_previous_import(
                 conn, year=year, module=module, submodule=submodule, unit_id=job["unit_id"]
             )
-        load = _Load()
+        load = _Load(direct=isql.can_copy_directly(conn))
         _rows_loop(conn, spec, rows.rows, load, counts, settings, progress)
         counts.written = load.written
         if load.touched:
@@ -344,18 +351,24 @@ def _rows_loop(
         return False
 
     def feed() -> None:
+        from co2calc.db import connection
         from co2calc.db import ingest as isql
 
+        t0 = time.thread_time()
         try:
             size, limit = settings.import_batch_rows, settings.import_max_rows
             for chunk in _chunks(lines, size, counts, limit):
-                # on the write connection (its lock orders this between the writes; no
-                # second connection per import): sequence values are not transactional
-                ids = isql.allocate_entry_ids(conn, len(chunk))  # in file order
+                # Not on the write connection, which may be acting as the loader role
+                # for a COPY at any moment (co2calc.db.ingest.copy_direct); sequence
+                # values are not transactional. Taken per chunk: a pool of two (write
+                # transaction + progress) is enough.
+                with connection() as ids_conn, ids_conn.transaction():
+                    ids = isql.allocate_entry_ids(ids_conn, len(chunk))  # in file order
                 future = ex.submit(chunks.build_chunk, spec, chunk, ids)
                 if not put(future):
                     future.cancel()
                     return
+            load.timings["feed_cpu_s"] = time.thread_time() - t0
             put(None)
         except BaseException as exc:  # raised again by the writing thread, in order
             put(exc)
@@ -374,7 +387,7 @@ def _rows_loop(
             load.writing = False  # keep validating to report every problem
         if load.writing and result.rows is not None:
             t0 = time.perf_counter()
-            _write_batch(conn, result.rows)
+            _write_batch(conn, result.rows, direct=load.direct)
             load.timings["copy_s"] += time.perf_counter() - t0
             load.written += result.rows.n_entries
             load.touched |= result.rows.report_ids
@@ -384,6 +397,7 @@ def _rows_loop(
 
     feeder = threading.Thread(target=feed, name="ingest-feeder", daemon=True)
     feeder.start()
+    t_write = time.thread_time()
     try:
         while (item := ahead.get()) is not None:
             if isinstance(item, BaseException):
@@ -393,6 +407,7 @@ def _rows_loop(
         chunks.reset_executor(ex)  # a worker died: the next import starts a new pool
         raise
     finally:
+        load.timings["write_cpu_s"] += time.thread_time() - t_write
         stop.set()
         feeder.join()
         while not ahead.empty():

@@ -76,9 +76,9 @@ def after_write(monkeypatch):
     def install(f) -> None:
         n = 0
 
-        def write(conn, rows) -> None:
+        def write(conn, rows, **kw) -> None:
             nonlocal n
-            real_write(conn, rows)
+            real_write(conn, rows, **kw)
             n += 1
             f(n, rows)
 

@@ -138,9 +138,9 @@ def test_a_crash_mid_file_leaves_nothing_and_a_retry_completes(
     real_write = run._write_batch
     written = 0
 
-    def crashing_write(conn, rows):
+    def crashing_write(conn, rows, **kw):
         nonlocal written
-        real_write(conn, rows)
+        real_write(conn, rows, **kw)
         written += 1
         if written % 3 == 0:
             raise RuntimeError("killed mid-file")
