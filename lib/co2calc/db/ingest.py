@@ -80,8 +80,10 @@ def delete_previous_import(
     """Replace mode: a unit's entries of the submodule, or (institution-wide, ``unit_id``
     None) every imported entry of the same source (module/submodule + year)."""
     if unit_id is not None:
+        # through the unit's report: entry_list_idx (report_id, module, submodule, id)
         return conn.execute(
-            "delete from entry where unit_id = %s and year = %s and module = %s and submodule = %s",
+            "delete from entry where report_id = (select id from report where unit_id = %s"
+            " and year = %s) and module = %s and submodule = %s",
             (unit_id, year, module, submodule),
         ).rowcount
     return conn.execute(

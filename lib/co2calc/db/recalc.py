@@ -237,7 +237,8 @@ def stream_entries(
     if module is not None:
         where.append(sql.SQL("e.module = {}").format(module))
     if unit_id is not None:
-        where.append(sql.SQL("e.unit_id = {}").format(unit_id))
+        # the unit's report, then its entries through entry_list_idx (report_id, …)
+        where.append(sql.SQL("r.unit_id = {} and r.year = {}").format(unit_id, year))
     if stale_of is not None:
         # "= any(array(…))": index lookups of the few stale entries (a semi-join
         # would read the whole entry table)
