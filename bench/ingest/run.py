@@ -185,7 +185,17 @@ def _workers_cpu() -> float:
     return total
 
 
-def _cpu() -> dict[str, float]:
+def _cpu_delta(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds between two :func:`_cpu` snapshots. PostgreSQL's are summed per process
+    (a backend that ended in between, e.g. the vacuum's, would otherwise take its whole
+    past CPU time out of the sum; what an ended process used in the window is lost)."""
+    out = {k: round(v - before[k], 2) for k, v in after.items() if k != "postgres_pids"}
+    pg0, pg1 = before["postgres_pids"], after["postgres_pids"]
+    out["postgres"] = round(sum(c - pg0.get(pid, 0.0) for pid, c in pg1.items()), 2)
+    return out
+
+
+def _cpu() -> dict:
     """CPU seconds used so far by this process (gateway, functions, bus, importer and
     its chunk workers),
     the PostgreSQL cluster (its background processes and the live backends of this
@@ -197,6 +207,7 @@ def _cpu() -> dict[str, float]:
         "python": t.user + t.system + workers,
         "python_workers": workers,  # (included in "python")
         "postgres": 0.0,
+        "postgres_pids": {},
         "s3": 0.0,
     }
     if _PG_DATADIR is not None:
@@ -219,6 +230,7 @@ def _cpu() -> dict[str, float]:
             if len(title) > 3 and title[:2] == ["postgres:", user] and title[2] != dbname:
                 continue  # someone else's database on the same cluster
             out["postgres"] += cpu
+            out["postgres_pids"][int(d.name)] = cpu
     if _S3_PROC is not None:
         out["s3"] = _proc_cpu(_S3_PROC.pid)[1]
     return out
@@ -309,7 +321,7 @@ def _run(url: str, bus, rows: int) -> dict:
             time.sleep(0.5)
         assert job["status"] == "succeeded", job
         e2e = _finished_at(job_id) - started
-        cpu = {k: round(v - cpu0[k], 2) for k, v in _cpu().items()}
+        cpu = _cpu_delta(cpu0, _cpu())
         copy_s, n_emissions = _raw_copy(job_id)
         out[label] = {
             "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
