@@ -37,6 +37,12 @@ def _number(value: str) -> str:
     # "12,5": _DECIMAL_COMMA's second form (isdecimal = the regex's \d), without the regex
     if comma and int_part.isdecimal() and frac.isdecimal():
         return f"{int_part}.{frac}"
+    return _by_patterns(value)
+
+
+def _by_patterns(value: str) -> str:
+    """Decimal comma or thousands separators, by the two patterns (the shortcuts of
+    :func:`_number` must agree with this)."""
     if _DECIMAL_COMMA.match(value):
         int_part, frac = value.rsplit(",", 1)
         return _SEPARATORS.sub("", int_part) + "." + frac

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from co2calc.ingest.rows import _DECIMAL_COMMA, _SEPARATORS, _THOUSANDS, _number
+from co2calc.ingest.rows import _by_patterns, _number
 
 
 @pytest.mark.parametrize(
@@ -33,17 +31,7 @@ def test_cells_as_written_in_spreadsheets(cell: str, number: str) -> None:
     assert _number(cell) == number
 
 
-def _by_the_patterns(value: str) -> str:
-    """The conversion by the two patterns alone (what the shortcut must agree with)."""
-    if _DECIMAL_COMMA.match(value):
-        int_part, frac = value.rsplit(",", 1)
-        return _SEPARATORS.sub("", int_part) + "." + frac
-    if _THOUSANDS.match(value):
-        return re.sub(r"[\s\u00a0\u202f'\u2019,]", "", value)
-    return value
-
-
 @given(st.text(alphabet="0123456789,.'- \u00a0\u0663\u00b2+", max_size=12))
 def test_the_shortcut_agrees_with_the_patterns(value: str) -> None:
     # unicode digits (٣) count as digits for both; a superscript (²) for neither
-    assert _number(value) == _by_the_patterns(value)
+    assert _number(value) == _by_patterns(value)
