@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -92,6 +93,28 @@ def demo(pg: str):
     snapshot = demo_directory()
     sync(snapshot)
     return snapshot
+
+
+@pytest.fixture(scope="session")
+def function_stack(pg: str, demo) -> Callable[[str, int], Any]:
+    """``function_stack(name, s3_base)``: a context manager for the functions' whole stack
+    (``co2calc.dev.stack.local_stack``: gateway, its own SeaweedFS with the filer webhook,
+    the dev event bus) on the demo directory, with data under ``.data/test/s3-<name>``, a
+    throwaway S3 identity and the bus retrying at once."""
+    from co2calc.demo import demo_directory
+    from co2calc.dev.stack import local_stack
+
+    def make(name: str, s3_base: int) -> Any:
+        return local_stack(
+            DATA / f"s3-{name}",
+            s3_base=s3_base,
+            access_key=f"co2calc-{name}",
+            secret_key=f"co2calc-{name}-secret",
+            directory=demo_directory(),
+            bus_backoff_scale=0.001,
+        )
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,6 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -33,10 +32,7 @@ pytestmark = pytest.mark.browser
 YEAR = 2100
 LAB = "ENAC-CLIM-LAB1"
 ADMIN, PRINCIPAL = DEMO_USERS[0], DEMO_USERS[1]
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / ".data" / "test" / "s3-journey"
 BASE = int(os.environ.get("CO2CALC_TEST_S3_JOURNEY_BASE", "26333"))
-KEY, SECRET = "co2calc-journey", "co2calc-journey-secret"  # throwaway local identity
 
 
 @dataclass
@@ -46,23 +42,12 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(pg: str, demo, tmp_path_factory) -> Iterator[Stack]:
+def stack(function_stack, tmp_path_factory) -> Iterator[Stack]:
     """The functions' stack (co2calc.dev.stack) + the OIDC test issuer for browser sign-in."""
-    from co2calc.demo import demo_directory
     from co2calc.dev.oidc import TestIssuer
-    from co2calc.dev.stack import environment, local_stack
+    from co2calc.dev.stack import environment
 
-    with (
-        local_stack(
-            DATA,
-            s3_base=BASE,
-            access_key=KEY,
-            secret_key=SECRET,
-            directory=demo_directory(),
-            bus_backoff_scale=0.001,
-        ) as local,
-        ExitStack() as cleanup,
-    ):
+    with function_stack("journey", BASE) as local, ExitStack() as cleanup:
         idp = TestIssuer(
             tmp_path_factory.mktemp("oidc-journey"),
             redirect_uris=[f"{local.url}/api/auth/callback"],

@@ -22,9 +22,7 @@ if TYPE_CHECKING:
     from co2calc.dev.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parents[3]
-DATA = ROOT / ".data" / "test" / "s3-notify"
 BASE = int(os.environ.get("CO2CALC_TEST_S3_NOTIFY_BASE", "25333"))
-KEY, SECRET = "co2calc-imports", "co2calc-imports-secret"  # throwaway local identity
 EVENTS = ROOT / "tests" / "events"
 
 
@@ -39,18 +37,8 @@ def load_event():
 
 
 @pytest.fixture(scope="session")
-def stack(pg: str, demo) -> Iterator[LocalStack]:
-    from co2calc.demo import demo_directory
-    from co2calc.dev.stack import local_stack
-
-    with local_stack(
-        DATA,
-        s3_base=BASE,
-        access_key=KEY,
-        secret_key=SECRET,
-        directory=demo_directory(),
-        bus_backoff_scale=0.001,
-    ) as s:
+def stack(function_stack) -> Iterator[LocalStack]:
+    with function_stack("notify", BASE) as s:
         yield s
 
 
