@@ -94,10 +94,12 @@ def _hicp(conn: Connection) -> dict[int, Decimal]:
     return merged
 
 
-def calc_context(conn: Connection, year: int) -> CalcContext:
+def calc_context(conn: Connection, year: int, *, stamp: tuple | None = None) -> CalcContext:
+    """``stamp``: the year's ``reference_stamp`` when the caller has just read it."""
     from co2calc import refdata
 
-    stamp = sql.reference_stamp(conn, year)
+    if stamp is None:
+        stamp = sql.reference_stamp(conn, year)
     cached = _contexts.get(year)
     if cached is not None and cached[0] == stamp:
         return cached[1]

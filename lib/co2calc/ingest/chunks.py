@@ -149,7 +149,7 @@ def build_chunk(spec: ChunkSpec, lines: Lines, ids: Sequence[int]) -> ChunkResul
             raise ReferenceChanged(
                 f"the factor set or reference data of {spec.year} changed during the import"
             )
-        ctx = calc_context(conn, spec.year)
+        ctx = calc_context(conn, spec.year, stamp=spec.stamp)  # (just checked: no 2nd read)
         owners: dict[str, int] = {}
         if has_owner:
             people = {getattr(e, OWNER_FIELD) for e, _ in valid} - {None}
